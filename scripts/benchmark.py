@@ -1,0 +1,112 @@
+"""Execute each notebook in a fresh kernel and report time and memory against its budget.
+
+    python3 tasks.py benchmark              # every notebook
+    python3 tasks.py benchmark 01 02        # only these numbers
+    python3 tasks.py benchmark --update-readme
+
+For each notebook: wall time of a fresh kernel running it top to bottom (kernel start included);
+the peak resident memory of that kernel (``ru_maxrss``); and the wall time of a *bare* kernel that
+only runs the setup cell and the notebook's import lines, so the ratio says how much the lesson
+itself costs beyond loading its libraries. The markdown table goes to stdout, to
+``benchmark-results/benchmark.md`` and, with ``--update-readme``, into README.md between the
+benchmark markers. Run it on an otherwise idle machine: the budgets are for 2 CPU cores.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import re
+import sys
+import time
+from pathlib import Path
+
+import nbformat
+from nbclient import NotebookClient
+
+ROOT = Path(__file__).resolve().parent.parent
+NOTEBOOK_DIR = ROOT / "notebooks"
+RESULTS = ROOT / "benchmark-results" / "benchmark.md"
+
+#: Wall-time budget in seconds per notebook number (from the issues); memory budget for all.
+TIME_BUDGET_S = {0: 30, 1: 60, 2: 90, 3: 90, 4: 90, 5: 90, 6: 60, 7: 120, 8: 90, 9: 90, 10: 120}
+MEMORY_BUDGET_MB = 1536
+
+PEAK_MEMORY_CODE = (
+    "import resource, sys\n"
+    "_peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
+    "print('PEAK_KB', _peak // 1024 if sys.platform == 'darwin' else _peak)"
+)
+
+
+def bare_notebook(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """The setup cell plus every top-level import line of ``notebook``."""
+    imports = []
+    for cell in notebook.cells[2:]:
+        if cell.cell_type == "code":
+            imports += [line for line in cell.source.splitlines() if re.match(r"(import|from) \S+", line)]
+    cells = [notebook.cells[1], nbformat.v4.new_code_cell("\n".join(dict.fromkeys(imports)))]
+    return nbformat.v4.new_notebook(cells=cells, metadata=notebook.metadata)
+
+
+def run(notebook: nbformat.NotebookNode) -> tuple[float, float]:
+    """Execute in a fresh kernel; return (wall seconds, peak kernel memory in MB)."""
+    notebook = nbformat.from_dict(notebook)
+    notebook.cells.append(nbformat.v4.new_code_cell(PEAK_MEMORY_CODE))
+    client = NotebookClient(notebook, kernel_name="python3", timeout=1800,
+                            resources={"metadata": {"path": str(NOTEBOOK_DIR)}})
+    start = time.perf_counter()
+    client.execute()
+    wall = time.perf_counter() - start
+    text = "".join(o.get("text", "") for o in notebook.cells[-1].outputs)
+    peak_kb = int(re.search(r"PEAK_KB (\d+)", text).group(1))
+    return wall, peak_kb / 1024
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("numbers", nargs="*", help="notebook numbers to run (default: all)")
+    parser.add_argument("--update-readme", action="store_true", help="write the table into README.md")
+    args = parser.parse_args()
+    paths = sorted(NOTEBOOK_DIR.glob("*.ipynb"))
+    if args.numbers:
+        wanted = {int(n) for n in args.numbers}
+        paths = [p for p in paths if int(p.name[:2]) in wanted]
+    if not paths:
+        print("no notebooks matched", args.numbers, file=sys.stderr)
+        return 2
+    rows, over = [], []
+    for path in paths:
+        notebook = nbformat.read(path, as_version=4)
+        bare_wall, _ = run(bare_notebook(notebook))
+        wall, peak = run(notebook)
+        number = int(path.name[:2])
+        budget = TIME_BUDGET_S.get(number, 90)
+        ok = wall <= budget and peak <= MEMORY_BUDGET_MB
+        if not ok:
+            over.append(path.name)
+        rows.append(f"| {path.name} | {wall:.0f} | {bare_wall:.0f} | {wall / bare_wall:.1f} | {peak:,.0f} "
+                    f"| {budget} s, {MEMORY_BUDGET_MB:,} MB | {'yes' if ok else '**no**'} |")
+        print(rows[-1], flush=True)
+    header = ("| Notebook | Wall time (s) | Bare kernel (s) | Ratio | Peak kernel memory (MB) | Budget | Within |\n"
+              "|---|---:|---:|---:|---:|---|---|")
+    machine = (f"Measured {time.strftime('%Y-%m-%d')} on {os.cpu_count()} CPU cores, no GPU, "
+               f"Python {platform.python_version()}, {platform.machine()}; fresh kernel per notebook.")
+    table = "\n".join([header, *rows, "", machine])
+    RESULTS.parent.mkdir(exist_ok=True)
+    RESULTS.write_text(table + "\n")
+    print("\n" + table)
+    if args.update_readme:
+        readme = ROOT / "README.md"
+        text = readme.read_text()
+        pattern = r"(<!-- benchmark:start -->\n).*?(\n<!-- benchmark:end -->)"
+        if not re.search(pattern, text, re.S):
+            print("README.md has no benchmark markers", file=sys.stderr)
+            return 2
+        readme.write_text(re.sub(pattern, lambda m: m.group(1) + table + m.group(2), text, flags=re.S))
+        print("README.md updated")
+    return 1 if over else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

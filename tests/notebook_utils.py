@@ -1,0 +1,30 @@
+"""Shared helpers for the tests that read or execute notebooks."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import nbformat
+from nbclient import NotebookClient
+
+ROOT = Path(__file__).resolve().parent.parent
+NOTEBOOK_DIR = ROOT / "notebooks"
+
+
+def notebook_paths() -> list[Path]:
+    """Every notebook of the suite, in order."""
+    return sorted(NOTEBOOK_DIR.glob("*.ipynb"))
+
+
+def execute_in_one_kernel(path: Path, passes: int = 1, timeout: int = 900) -> list:
+    """Execute every cell of ``path`` ``passes`` times in a single kernel; return the notebook.
+
+    Raises ``nbclient.exceptions.CellExecutionError`` when a cell fails (on any pass).
+    """
+    notebook = nbformat.read(path, as_version=4)
+    client = NotebookClient(notebook, kernel_name="python3", timeout=timeout,
+                            resources={"metadata": {"path": str(path.parent)}})
+    with client.setup_kernel():
+        for _ in range(passes):
+            for index, cell in enumerate(notebook.cells):
+                client.execute_cell(cell, index)
+    return notebook

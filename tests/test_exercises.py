@@ -1,0 +1,74 @@
+"""Every exercise: its solution passes its checker, wrong answers fail, the default is neutral."""
+from __future__ import annotations
+
+import importlib
+import pkgutil
+
+import pytest
+
+import helpers.exercises
+from helpers.exercises import CORRECT, INCORRECT, NOT_ATTEMPTED, Exercise
+
+
+def all_exercises() -> list[tuple[str, Exercise]]:
+    found = []
+    for module_info in pkgutil.iter_modules(helpers.exercises.__path__):
+        if not module_info.name.startswith("nb"):
+            continue
+        module = importlib.import_module(f"helpers.exercises.{module_info.name}")
+        for exercise in module.EXERCISES:
+            found.append((f"{module_info.name}:{exercise.title}", exercise))
+    return found
+
+
+EXERCISES = all_exercises()
+IDS = [name for name, _ in EXERCISES]
+
+
+def test_each_notebook_module_has_three_exercises():
+    per_module = {}
+    for name, _ in EXERCISES:
+        per_module.setdefault(name.split(":")[0], 0)
+        per_module[name.split(":")[0]] += 1
+    assert per_module, "no exercise modules found"
+    assert all(count >= 3 for count in per_module.values()), per_module
+
+
+@pytest.mark.parametrize("exercise", [e for _, e in EXERCISES], ids=IDS)
+def test_solution_passes(exercise):
+    status, message = exercise.status(exercise.solution_answer())
+    assert status == CORRECT, message
+
+
+@pytest.mark.parametrize("exercise", [e for _, e in EXERCISES], ids=IDS)
+def test_wrong_answers_fail(exercise):
+    assert exercise.wrong_answers, f"{exercise.title}: list at least one wrong answer"
+    for wrong in exercise.wrong_answers:
+        status, message = exercise.status(wrong)
+        assert status == INCORRECT, f"{exercise.title} accepted a wrong answer {wrong!r}: {message}"
+
+
+@pytest.mark.parametrize("exercise", [e for _, e in EXERCISES], ids=IDS)
+def test_default_is_not_attempted(exercise):
+    assert exercise.status(None)[0] == NOT_ATTEMPTED
+
+
+def test_check_hint_and_solution_print(capsys):
+    _, exercise = EXERCISES[0]
+    exercise.check(None)
+    exercise.hint()
+    exercise.solution()
+    printed = capsys.readouterr().out
+    assert "not attempted yet" in printed and "Hint" in printed and "Solution" in printed and "answer" in printed
+
+
+def test_student_code_that_raises_is_reported_not_crashing():
+    def checker(answer):
+        assert answer(2) == 4, "should square"
+
+    exercise = Exercise("demo", checker, "square it", "answer = lambda x: x * x", wrong_answers=[abs])
+    def broken(_):
+        raise ZeroDivisionError("oops")
+    status, message = exercise.status(broken)
+    assert status == INCORRECT and "ZeroDivisionError" in message
+    assert exercise.status(lambda x: x * x)[0] == CORRECT
