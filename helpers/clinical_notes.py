@@ -16,6 +16,8 @@ from helpers.datasets import DatasetFile, csv_bytes
 PNEUMONIA_FINDINGS = ("fever", "productive cough", "crackles at the right base", "pleuritic chest pain")
 OTHER_FINDINGS = ("headache", "nausea", "back pain", "dizziness", "sore throat", "fatigue")
 NEGATION_TEMPLATES = ("denies {}", "no {}", "negative for {}")
+#: Examination findings are not something a patient can deny: they get their own negative phrasing.
+EXAM_NEGATIONS = {"crackles at the right base": "no crackles on auscultation"}
 COMPLAINTS_PNEUMONIA = ("cough and fever for 3 days", "shortness of breath", "chest pain on breathing")
 COMPLAINTS_OTHER = ("fall at home", "abdominal pain", "headache since yesterday", "shortness of breath",
                     "dizziness", "chest pain on breathing")
@@ -43,15 +45,18 @@ def make_notes(n_notes: int = 400, seed: int = 0) -> pd.DataFrame:
         present += list(rng.choice(OTHER_FINDINGS, size=int(rng.integers(0, 3)), replace=False))
         absent_pool = [f for f in PNEUMONIA_FINDINGS if f not in present]
         absent = list(rng.choice(absent_pool, size=min(len(absent_pool), int(rng.integers(1, 3))), replace=False))
-        negations = [str(rng.choice(NEGATION_TEMPLATES)).format(f) for f in absent]
+        negations = [EXAM_NEGATIONS[f] if f in EXAM_NEGATIONS else str(rng.choice(NEGATION_TEMPLATES)).format(f)
+                     for f in absent]
         impression = ("Likely community-acquired pneumonia; chest X-ray ordered, start antibiotics."
                       if pneumonia else str(rng.choice([
                           "No evidence of pneumonia. Symptomatic treatment, follow up with GP.",
                           "Viral syndrome likely; pneumonia not suspected.",
                           "Musculoskeletal pain. Discharged with analgesia.",
                       ])))
+        symptoms = [f for f in present if f not in EXAM_NEGATIONS]
+        exam = "".join(f" Exam: {f}." for f in present if f in EXAM_NEGATIONS)
         text = (f"{age} y/o {sex} presenting with {complaint}. "
-                f"Reports {', '.join(present) if present else 'no other symptoms'}. "
+                f"Reports {', '.join(symptoms) if symptoms else 'no other symptoms'}.{exam} "
                 f"{'; '.join(negations).capitalize()}. {_vitals(rng, pneumonia)} {impression}")
         rows.append({"note_id": f"N{index + 1:04d}", "text": text, "pneumonia": int(pneumonia)})
     return pd.DataFrame(rows)

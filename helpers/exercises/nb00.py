@@ -7,8 +7,10 @@ from helpers import datasets
 from helpers.exercises import Exercise
 
 
-def _event_rate() -> float:
-    return float(datasets.load("ehr_cohort")["cardiac_event_5y"].mean())
+def _old_smoker_event_rate() -> float:
+    cohort = datasets.load("ehr_cohort")
+    group = cohort[(cohort["age"] >= 70) & (cohort["smoker"] == 1)]
+    return float(group["cardiac_event_5y"].mean())
 
 
 def _risk_ratio() -> float:
@@ -17,16 +19,18 @@ def _risk_ratio() -> float:
     return float(rates[1] / rates[0])
 
 
-def _negated_fever_notes() -> int:
+def _cough_share() -> float:
     notes = datasets.load("clinical_notes")
-    mentions = notes["text"].str.lower().str.contains("fever")
-    return int((mentions & (notes["pneumonia"] == 0)).sum())
+    pneumonia = notes[notes["pneumonia"] == 1]
+    return float(pneumonia["text"].str.lower().str.contains("cough").mean())
 
 
-def _check_event_rate(answer) -> None:
-    assert isinstance(answer, (float, int, np.floating)), "Give the share as a number between 0 and 1."
-    assert 0 <= answer <= 1, "A share lies between 0 and 1 (27 %, say, is 0.27)."
-    assert abs(answer - _event_rate()) < 0.005, "Take the mean of the 0/1 column cardiac_event_5y."
+def _check_share(truth, advice):
+    def check(answer) -> None:
+        assert isinstance(answer, (float, int, np.floating)), "Give the share as a number between 0 and 1."
+        assert 0 <= answer <= 1, "A share lies between 0 and 1 (27 %, say, is 0.27)."
+        assert abs(answer - truth()) < 0.005, advice
+    return check
 
 
 def _check_risk_ratio(answer) -> None:
@@ -36,22 +40,20 @@ def _check_risk_ratio(answer) -> None:
         "Divide the event rate among smokers (smoker == 1) by the rate among non-smokers (smoker == 0).")
 
 
-def _check_negated_notes(answer) -> None:
-    assert isinstance(answer, (int, np.integer)), "Give a whole number of notes."
-    assert answer == _negated_fever_notes(), (
-        "Count notes whose text contains 'fever' (any case) AND whose pneumonia label is 0.")
-
-
 q1 = Exercise(
-    title="Exercise 1 (event rate)",
-    checker=_check_event_rate,
-    hint_text="cohort['cardiac_event_5y'].mean() gives the share of 1s in a 0/1 column.",
+    title="Exercise 1 (event rate in a subgroup)",
+    checker=_check_share(_old_smoker_event_rate,
+                         "Select rows with (cohort['age'] >= 70) & (cohort['smoker'] == 1), then take the mean "
+                         "of cardiac_event_5y."),
+    hint_text="Combine two conditions with &, each in parentheses: cohort[(cond1) & (cond2)].",
     solution_code="""
 from helpers import datasets
-answer = datasets.load("ehr_cohort")["cardiac_event_5y"].mean()
+cohort = datasets.load("ehr_cohort")
+group = cohort[(cohort["age"] >= 70) & (cohort["smoker"] == 1)]
+answer = group["cardiac_event_5y"].mean()
 """,
-    wrong_answers=[0.5, 27.0, 0.0],
-    success_message="About a quarter of these patients had an event within five years.",
+    wrong_answers=[0.268, 27.0, 0.0],
+    success_message="Most older smokers here had an event: two true risk factors together multiply the risk.",
 )
 
 q2 = Exercise(
@@ -69,17 +71,19 @@ answer = rates[1] / rates[0]
 )
 
 q3 = Exercise(
-    title="Exercise 3 (negated findings)",
-    checker=_check_negated_notes,
-    hint_text="notes['text'].str.lower().str.contains('fever') is True/False per note; combine with & and (notes['pneumonia'] == 0).",
+    title="Exercise 3 (a word in pneumonia notes)",
+    checker=_check_share(_cough_share,
+                         "Keep the notes with pneumonia == 1, then take the mean of "
+                         "text.str.lower().str.contains('cough')."),
+    hint_text="notes[notes['pneumonia'] == 1]['text'].str.lower().str.contains('cough') is True/False per note.",
     solution_code="""
 from helpers import datasets
 notes = datasets.load("clinical_notes")
-mentions = notes["text"].str.lower().str.contains("fever")
-answer = int((mentions & (notes["pneumonia"] == 0)).sum())
+pneumonia = notes[notes["pneumonia"] == 1]
+answer = pneumonia["text"].str.lower().str.contains("cough").mean()
 """,
-    wrong_answers=[0, -1, 400],
-    success_message="Many notes say 'fever' only to deny it: a model that counts words without reading negation is misled.",
+    wrong_answers=[1.0, 0.0, 42],
+    success_message="Note that 'cough' also appears in negations such as 'denies productive cough': counting words is not reading.",
 )
 
 EXERCISES = [q1, q2, q3]
