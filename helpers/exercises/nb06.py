@@ -1,0 +1,214 @@
+"""Exercises of notebook 06 (bias and fairness)."""
+from __future__ import annotations
+
+import numpy as np
+
+from helpers.exercises import Exercise, NotAttempted
+
+
+def _reference_sensitivity(y_true: np.ndarray, flagged: np.ndarray) -> float:
+    return float(np.mean(flagged[y_true == 1]))
+
+
+def _random_case(rng: np.random.Generator, labels: tuple[str, ...]):
+    n = int(rng.integers(60, 200))
+    groups = rng.choice(np.array(labels), size=n)
+    groups[: 2 * len(labels)] = np.repeat(np.array(labels), 2)  # every group present ...
+    y = rng.integers(0, 2, n)
+    y[: 2 * len(labels)] = np.tile([0, 1], len(labels))  # ... with at least one case and one control
+    flagged = (rng.random(n) < np.where(y == 1, 0.7, 0.2)).astype(int)
+    return y, flagged, groups
+
+
+# --- q1: the sensitivity gap ---------------------------------------------------------------
+
+def _check_q1(function):
+    if not callable(function):
+        raise AssertionError("answer should be your function sensitivity_gap itself (no brackets).")
+    rng = np.random.default_rng(6)
+    for labels in (("A", "B"), ("A", "B", "C")):
+        for _ in range(4):
+            y, flagged, groups = _random_case(rng, labels)
+            result = function(y, flagged, groups)
+            if result is None:
+                raise NotAttempted("Not attempted yet: make sensitivity_gap return a number.")
+            per_group = [_reference_sensitivity(y[groups == g], flagged[groups == g]) for g in labels]
+            expected = max(per_group) - min(per_group)
+            assert np.isscalar(result) or np.ndim(result) == 0, "return one number, not a table."
+            assert abs(float(result) - expected) < 1e-9, (
+                f"for per-group sensitivities {np.round(per_group, 3).tolist()} the gap is "
+                f"{expected:.3f}, you returned {float(result):.3f}. Sensitivity uses only the patients "
+                "who have the disease (y_true == 1), and the gap is largest minus smallest, so it is never negative."
+            )
+
+
+def _wrong_overall_gap(y_true, flagged, groups):  # accuracy instead of sensitivity
+    accuracies = [np.mean(flagged[groups == g] == y_true[groups == g]) for g in np.unique(groups)]
+    return max(accuracies) - min(accuracies)
+
+
+def _wrong_signed_gap(y_true, flagged, groups):  # B minus A, can be negative; ignores a third group
+    sens = {g: _reference_sensitivity(y_true[groups == g], flagged[groups == g]) for g in np.unique(groups)}
+    return sens["B"] - sens["A"]
+
+
+q1 = Exercise(
+    title="Exercise 1 (the sensitivity gap)",
+    checker=_check_q1,
+    hint_text=("For each group g, take the patients with groups == g and y_true == 1, and compute the "
+               "fraction of them with flagged == 1. Return max(...) - min(...) over the groups."),
+    solution_code='''
+import numpy as np
+
+def sensitivity_gap(y_true, flagged, groups):
+    y_true, flagged, groups = np.asarray(y_true), np.asarray(flagged), np.asarray(groups)
+    per_group = [flagged[(groups == g) & (y_true == 1)].mean() for g in np.unique(groups)]
+    return max(per_group) - min(per_group)
+
+answer = sensitivity_gap
+''',
+    wrong_answers=[_wrong_overall_gap, _wrong_signed_gap, lambda y, f, g: 0.0],
+    success_message=("Right. This one number is what fairlearn reports as "
+                     "MetricFrame(...).difference() for the recall metric (also: equal_opportunity_difference)."),
+)
+
+
+# --- q2: equal error rates, unequal PPV ------------------------------------------------------
+
+def _ppv(sensitivity: float, false_positive_rate: float, prevalence: float) -> float:
+    true_positive = sensitivity * prevalence
+    return true_positive / (true_positive + false_positive_rate * (1 - prevalence))
+
+
+_Q2_EXPECTED = (_ppv(0.8, 0.1, 0.1), _ppv(0.8, 0.1, 0.3))
+
+
+def _check_q2(answer):
+    try:
+        low, high = (float(value) for value in answer)
+    except (TypeError, ValueError):
+        raise AssertionError("answer should be a pair of numbers: (PPV in group L, PPV in group H).") from None
+    assert abs(low - high) > 0.02, (
+        "The two PPVs are not equal: with the same sensitivity and false-positive rate, the group with "
+        "more disease has more true positives per false alarm.")
+    assert abs(low - _Q2_EXPECTED[0]) < 0.01, (
+        f"PPV in group L should be {_Q2_EXPECTED[0]:.3f}, not {low:.3f}: in 1,000 patients, 100 are sick "
+        "(80 flagged) and 900 are healthy (90 flagged); PPV = 80 / (80 + 90).")
+    assert abs(high - _Q2_EXPECTED[1]) < 0.01, (
+        f"PPV in group H should be {_Q2_EXPECTED[1]:.3f}, not {high:.3f}: in 1,000 patients, 300 are sick "
+        "(240 flagged) and 700 are healthy (70 flagged).")
+
+
+q2 = Exercise(
+    title="Exercise 2 (equal error rates, unequal PPV)",
+    checker=_check_q2,
+    hint_text=("Imagine 1,000 patients in each group. True positives = sensitivity x sick patients; "
+               "false positives = false-positive rate x healthy patients; PPV = TP / (TP + FP)."),
+    solution_code='''
+def ppv(sensitivity, false_positive_rate, prevalence):
+    true_positives = sensitivity * prevalence
+    false_positives = false_positive_rate * (1 - prevalence)
+    return true_positives / (true_positives + false_positives)
+
+answer = (ppv(0.8, 0.1, 0.1), ppv(0.8, 0.1, 0.3))
+''',
+    wrong_answers=[(0.8, 0.8), (0.47, 0.47), (0.774, 0.471), (0.9, 0.7)],
+    success_message=("Yes: about 0.47 against 0.77. Equalised odds holds (same sensitivity, same "
+                     "false-positive rate), yet a positive result means something different in each "
+                     "group. When prevalence differs, you cannot have both; choose which to equalise."),
+)
+
+
+# --- q3: the threshold that reaches a target sensitivity ---------------------------------------
+
+def _sensitivity_at(y_true: np.ndarray, risk: np.ndarray, threshold: float) -> float:
+    return float(np.mean(risk[y_true == 1] >= threshold))
+
+
+def _check_q3(function):
+    if not callable(function):
+        raise AssertionError("answer should be your function threshold_for_sensitivity itself (no brackets).")
+    rng = np.random.default_rng(60)
+    for target in (0.5, 0.8, 0.9, 0.95):
+        n = int(rng.integers(80, 300))
+        y = (rng.random(n) < 0.3).astype(int)
+        y[:2] = [0, 1]
+        risk = np.clip(rng.beta(2, 5, n) + 0.25 * y, 0, 1).round(3)  # rounded, so some risks tie
+        threshold = function(y, risk, target)
+        if threshold is None:
+            raise NotAttempted("Not attempted yet: make threshold_for_sensitivity return a number.")
+        threshold = float(threshold)
+        reached = _sensitivity_at(y, risk, threshold)
+        assert reached >= target - 1e-12, (
+            f"with your threshold {threshold:.3f} the sensitivity is {reached:.3f}, below the target {target}: "
+            "lower the threshold.")
+        above = _sensitivity_at(y, risk, float(np.nextafter(threshold, np.inf)))
+        assert above < target, (
+            f"your threshold {threshold:.3f} reaches the target {target}, but a higher one would too "
+            f"(sensitivity {above:.3f}): return the highest threshold that still reaches it, so that as "
+            "few healthy patients as possible are flagged.")
+
+
+def _wrong_quantile_all(y_true, risk, target):  # a quantile of everyone's risk, not of the sick
+    return float(np.quantile(risk, 1 - target))
+
+
+def _wrong_too_low(y_true, risk, target):
+    return float(np.min(risk))
+
+
+q3 = Exercise(
+    title="Exercise 3 (a threshold for a target sensitivity)",
+    checker=_check_q3,
+    hint_text=("Only the sick patients matter for sensitivity. Sort their risks from high to low; to flag "
+               "at least a fraction `target` of them you need the k-th highest, with k = ceil(target * n_sick)."),
+    solution_code='''
+import numpy as np
+
+def threshold_for_sensitivity(y_true, risk, target):
+    sick_risks = np.sort(np.asarray(risk)[np.asarray(y_true) == 1])[::-1]
+    k = int(np.ceil(target * len(sick_risks)))
+    return sick_risks[k - 1]
+
+answer = threshold_for_sensitivity
+''',
+    wrong_answers=[_wrong_quantile_all, _wrong_too_low],
+    success_message=("Correct. Applied per group, this is a group-specific threshold: pick group B's "
+                     "threshold so that B reaches A's sensitivity (the slider in section 5 did it by eye)."),
+)
+
+
+# --- q4: choosing a label ------------------------------------------------------------------
+
+_Q4_OPTIONS = {
+    "a": "total healthcare spending next year",
+    "b": "number of emergency-department visits next year",
+    "c": "number of chronic conditions that are uncontrolled at next year's check-up (e.g. HbA1c > 9 %)",
+    "d": "whether the family doctor referred the patient to a specialist next year",
+}
+
+
+def _check_q4(answer):
+    if not isinstance(answer, str) or answer.strip().lower() not in _Q4_OPTIONS:
+        raise AssertionError(f"answer should be one of the letters {sorted(_Q4_OPTIONS)} as a string, e.g. 'a'.")
+    choice = answer.strip().lower()
+    reasons = {
+        "a": "spending is exactly the proxy of section 7: less is spent on patients with less access.",
+        "b": "ED visits also depend on access (and on whether a family doctor is available at all).",
+        "d": "a referral is a decision by the care system, so it carries the care system's own biases.",
+    }
+    assert choice == "c", f"({choice}) {_Q4_OPTIONS[choice]}: {reasons[choice]}"
+
+
+q4 = Exercise(
+    title="Exercise 4 (choose the label)",
+    checker=_check_q4,
+    hint_text="Ask of each label: would it be lower for a patient who is just as sick but sees doctors less?",
+    solution_code='answer = "c"',
+    wrong_answers=["a", "b", "d", "e"],
+    success_message=("Yes: (c) measures the patient's health, not the care system's response to it. It is "
+                     "not perfect either (someone has to measure HbA1c, so check how often it is missing "
+                     "per group), which is why label choice deserves an audit of its own."),
+)
+
+EXERCISES = [q1, q2, q3, q4]
