@@ -1,0 +1,179 @@
+"""Exercises of notebook 07: interpretability, SHAP and saliency checked against the truth."""
+from __future__ import annotations
+
+import numpy as np
+
+from helpers.exercises import Exercise, NotAttempted
+
+# --- q1: SHAP values of a linear model ------------------------------------------------------------
+
+_RNG = np.random.default_rng(7)
+_WEIGHTS = np.array([1.1, -0.4, 0.0, 0.8])
+_BACKGROUND = _RNG.normal(0.5, 1.0, (50, 4))
+_PATIENTS = _RNG.normal(0.0, 1.5, (6, 4))
+
+
+def _check_linear_shap(answer) -> None:
+    assert callable(answer), "Pass the function itself (linear_shap), not its result."
+    result = answer(_WEIGHTS, _PATIENTS, _BACKGROUND)
+    if result is None:
+        raise NotAttempted("Not attempted yet: make linear_shap return an array of shape (n, features).")
+    result = np.asarray(result, dtype=float)
+    assert result.shape == _PATIENTS.shape, (
+        f"Return one SHAP value per patient and feature: shape {_PATIENTS.shape}, got {result.shape}.")
+    assert not np.allclose(result, _WEIGHTS * _PATIENTS), (
+        "SHAP values are measured from the background (the 'average patient'): subtract the background "
+        "mean of each feature before multiplying by its weight.")
+    expected = _WEIGHTS * (_PATIENTS - _BACKGROUND.mean(axis=0))
+    assert np.allclose(result, expected), (
+        "For f(x) = w . x + b, feature j's SHAP value is w_j * (x_j - mean of feature j over the background).")
+    logits = _PATIENTS @ _WEIGHTS
+    base = (_BACKGROUND @ _WEIGHTS).mean()
+    assert np.allclose(base + result.sum(axis=1), logits), "The values should add up to f(x) - E[f(background)]."
+
+
+q1 = Exercise(
+    title="Exercise 1 (SHAP values of a linear model)",
+    checker=_check_linear_shap,
+    hint_text=("Broadcasting does it in one line: weights has shape (features,), x (n, features), "
+               "background (m, features); background.mean(axis=0) is the 'average patient'."),
+    solution_code="""
+import numpy as np
+
+def linear_shap(weights, x, background):
+    weights, x, background = np.asarray(weights), np.asarray(x), np.asarray(background)
+    return weights * (x - background.mean(axis=0))
+
+answer = linear_shap
+""",
+    wrong_answers=[
+        lambda w, x, b: np.asarray(w) * np.asarray(x),
+        lambda w, x, b: np.asarray(x) - np.asarray(b).mean(axis=0),
+        lambda w, x, b: np.abs(np.asarray(w) * (np.asarray(x) - np.asarray(b).mean(axis=0))),
+    ],
+    success_message=("Yes. For a linear model SHAP is exact and simple: weight times distance from the "
+                     "average patient. That is why the cohort's SHAP values tracked the true log-odds "
+                     "contributions so closely, and why the background matters."),
+)
+
+
+# --- q2: the pointing game for one image -------------------------------------------------------------
+
+def _cases() -> list[tuple[np.ndarray, np.ndarray, bool]]:
+    cases = []
+    mask = np.zeros((6, 6), bool)
+    mask[2:4, 2:4] = True
+    hit = np.zeros((6, 6)); hit[3, 2] = 5.0; hit[0, 0] = 1.0
+    miss = np.zeros((6, 6)); miss[0, 5] = 2.0; miss[2, 2] = 1.0
+    negative = -np.ones((6, 6)); negative[2, 3] = -0.5  # the largest value is still the hottest
+    big_negative = np.zeros((6, 6)); big_negative[0, 0] = -9.0; big_negative[3, 3] = 0.1
+    cases += [(hit, mask, True), (miss, mask, False), (negative, mask, True), (big_negative, mask, True)]
+    return cases
+
+
+def _check_pointing(answer) -> None:
+    assert callable(answer), "Pass the function itself (hottest_pixel_in_mask), not its result."
+    for heatmap, mask, expected in _cases():
+        result = answer(heatmap.copy(), mask.copy())
+        if result is None:
+            raise NotAttempted("Not attempted yet: make hottest_pixel_in_mask return True or False.")
+        assert isinstance(result, (bool, np.bool_)), f"Return True or False, got {type(result).__name__}."
+        if expected and not result and heatmap.min() < -1:
+            raise AssertionError("The hottest pixel is the one with the *largest* value (np.argmax), "
+                                 "not the largest absolute value.")
+        assert bool(result) == expected, (
+            "Find the hottest pixel with np.unravel_index(np.argmax(heatmap), heatmap.shape), then look "
+            "it up in the mask.")
+
+
+q2 = Exercise(
+    title="Exercise 2 (the pointing game by hand)",
+    checker=_check_pointing,
+    hint_text=("np.argmax(heatmap) gives the position in the flattened array; "
+               "np.unravel_index turns it into (row, column)."),
+    solution_code="""
+import numpy as np
+
+def hottest_pixel_in_mask(heatmap, mask):
+    row, col = np.unravel_index(np.argmax(heatmap), heatmap.shape)
+    return bool(mask[row, col])
+
+answer = hottest_pixel_in_mask
+""",
+    wrong_answers=[
+        lambda h, m: bool(np.asarray(m).any()),
+        lambda h, m: bool(np.asarray(m)[np.unravel_index(np.argmin(h), np.shape(h))]),
+        lambda h, m: bool(np.asarray(m)[np.unravel_index(np.argmax(np.abs(h)), np.shape(h))]),
+    ],
+    success_message=("Right. That is all the pointing game is; notebook 07 adds a small tolerance (a few "
+                     "pixels) because a heat map's resolution is coarser than the mask's."),
+)
+
+
+# --- q3: the baseline changes the answer --------------------------------------------------------------
+
+_AGE_WEIGHT = 1.1  # log-odds per 12 years, as in helpers.ehr.RISK_COEFFICIENTS
+_AGE_SCALE = 12.0
+
+
+def _check_baseline(answer) -> None:
+    assert isinstance(answer, (int, float, np.integer, np.floating)), f"Give a number, got {type(answer).__name__}."
+    expected = _AGE_WEIGHT * (70 - 40) / _AGE_SCALE
+    against_population = _AGE_WEIGHT * (70 - 60) / _AGE_SCALE
+    assert not np.isclose(answer, against_population, atol=0.02), (
+        "That is the attribution against the whole population (mean age 60). The question uses the "
+        "low-risk reference group, whose mean age is 40.")
+    assert not np.isclose(answer, _AGE_WEIGHT * 70 / _AGE_SCALE, atol=0.02), (
+        "Measure from the reference group's mean age, not from age 0.")
+    assert np.isclose(answer, expected, atol=0.02), (
+        "SHAP value = weight x (patient's value - background mean), with the weight per year = 1.1 / 12.")
+
+
+q3 = Exercise(
+    title="Exercise 3 (the baseline changes the answer)",
+    checker=_check_baseline,
+    hint_text="Use the linear formula from exercise 1 with weight 1.1 / 12 per year and background mean 40.",
+    solution_code="answer = 1.1 / 12 * (70 - 40)",
+    wrong_answers=[1.1 / 12 * (70 - 60), 1.1 / 12 * 70, 1.1],
+    success_message=("Yes: 2.75 log-odds against the young reference group, but only 0.92 against the "
+                     "whole population. Same patient, same model: the question 'compared with whom?' "
+                     "changes the answer."),
+)
+
+
+# --- q4: proving a shortcut ---------------------------------------------------------------------------
+
+_SHORTCUT_OPTIONS = {
+    "a": "train for more epochs and check that the test AUC stays at 0.95",
+    "b": "test on images where the scanner tag is independent of the label",
+    "c": "show the Grad-CAM maps to radiologists and ask if they look sensible",
+    "d": "use a higher image resolution so the model sees the lesion better",
+}
+_SHORTCUT_FEEDBACK = {
+    "a": "More training on the same biased data only entrenches the shortcut; the test split shares the bias.",
+    "c": "Heat maps suggest where to look, but they can be plausible and wrong; they prove nothing alone.",
+    "d": "Resolution does not remove the tag's correlation with the label; the shortcut stays easier.",
+}
+
+
+def _check_shortcut(answer) -> None:
+    assert isinstance(answer, str), 'Answer with one letter as a string, for example "a".'
+    choice = answer.strip().lower().strip("()")
+    assert choice in _SHORTCUT_OPTIONS, f"Choose one of {sorted(_SHORTCUT_OPTIONS)}."
+    assert choice == "b", _SHORTCUT_FEEDBACK[choice]
+
+
+q4 = Exercise(
+    title="Exercise 4 (proving a shortcut)",
+    checker=_check_shortcut,
+    hint_text="Which option changes the one thing you suspect (the tag) while keeping the lesions the same?",
+    solution_code='answer = "b"',
+    wrong_answers=["a", "c", "d"],
+    success_message=("Right: a counterfactual test set, where the suspected shortcut no longer predicts the "
+                     "label, turns a suspicion from a heat map into a measured drop in performance."),
+)
+
+#: Options of exercise 4, printed in the notebook.
+SHORTCUT_OPTIONS = _SHORTCUT_OPTIONS
+
+EXERCISES = [q1, q2, q3, q4]
