@@ -66,6 +66,8 @@ def silence_libraries() -> None:
         ("ignore", r".*`vert` parameter.*deprecated.*", Warning),
         # tqdm inside shap when ipywidgets is missing.
         ("ignore", r".*IProgress not found.*", Warning),
+        # shap's DeepExplainer notes that TensorFlow > 2.4 runs eagerly; nothing to act on.
+        ("ignore", r".*TensorFlow version is newer than 2\.4\.0.*", UserWarning),
         # Keras notes that a Sequential model built with input_shape= should use keras.Input.
         ("ignore", r".*Do not pass an `input_shape`.*", UserWarning),
         # shap / numba chatter.

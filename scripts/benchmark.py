@@ -9,7 +9,9 @@ the peak resident memory of that kernel (``ru_maxrss``); and the wall time of a 
 only runs the setup cell and the notebook's import lines, so the ratio says how much the lesson
 itself costs beyond loading its libraries. The markdown table goes to stdout, to
 ``benchmark-results/benchmark.md`` and, with ``--update-readme``, into README.md between the
-benchmark markers. Run it on an otherwise idle machine: the budgets are for 2 CPU cores.
+benchmark markers. Run it on an otherwise idle machine: the budgets are for 2 CPU cores. The last
+column is the one-minute load average when each notebook finished (where the system reports one): the
+benchmark alone brings it to about 1-1.5 on two cores, and much more means other jobs shared them.
 """
 from __future__ import annotations
 
@@ -17,6 +19,7 @@ import argparse
 import os
 import platform
 import re
+import shutil
 import sys
 import time
 from pathlib import Path
@@ -63,6 +66,14 @@ def run(notebook: nbformat.NotebookNode) -> tuple[float, float]:
     return wall, peak_kb / 1024
 
 
+def load_average() -> str:
+    """The one-minute load average as text, or "-" where the system has none (Windows)."""
+    try:
+        return f"{os.getloadavg()[0]:.1f}"
+    except (AttributeError, OSError):
+        return "-"
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("numbers", nargs="*", help="notebook numbers to run (default: all)")
@@ -86,11 +97,12 @@ def main() -> int:
         if not ok:
             over.append(path.name)
         rows.append(f"| {path.name} | {wall:.0f} | {bare_wall:.0f} | {wall / bare_wall:.1f} | {peak:,.0f} "
-                    f"| {budget} s, {MEMORY_BUDGET_MB:,} MB | {'yes' if ok else '**no**'} |")
+                    f"| {budget} s, {MEMORY_BUDGET_MB:,} MB | {'yes' if ok else '**no**'} | {load_average()} |")
         print(rows[-1], flush=True)
-    header = ("| Notebook | Wall time (s) | Bare kernel (s) | Ratio | Peak kernel memory (MB) | Budget | Within |\n"
-              "|---|---:|---:|---:|---:|---|---|")
-    machine = (f"Measured {time.strftime('%Y-%m-%d')} on {os.cpu_count()} CPU cores, no GPU, "
+    header = ("| Notebook | Wall time (s) | Bare kernel (s) | Ratio | Peak kernel memory (MB) | Budget | Within "
+              "| Load average |\n|---|---:|---:|---:|---:|---|---|---:|")
+    gpu = "an NVIDIA GPU present" if shutil.which("nvidia-smi") else "no GPU"
+    machine = (f"Measured {time.strftime('%Y-%m-%d')} on {os.cpu_count()} CPU cores, {gpu}, "
                f"Python {platform.python_version()}, {platform.machine()}; fresh kernel per notebook.")
     table = "\n".join([header, *rows, "", machine])
     RESULTS.parent.mkdir(exist_ok=True)
