@@ -31,6 +31,8 @@ from sklearn.base import clone
 from sklearn.metrics import roc_auc_score
 from threadpoolctl import threadpool_limits
 
+from helpers.validation import check_int, check_number
+
 #: Every kind of fault :func:`inject_faults` injects, in the order of the summary table.
 FAULT_KINDS: tuple[str, ...] = (
     "missing_mcar", "missing_mar", "missing_mnar", "noise", "unit_fahrenheit", "unit_mmol",
@@ -168,22 +170,6 @@ def _check_cohort(frame: object, argument: str = "clean", min_rows: int = 20) ->
         raise ValueError(f"{argument} must have at least {min_rows} rows, got {len(frame)}")
 
 
-def _check_rate(name: str, value: object, high: float = 0.9) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
-        raise TypeError(f"{name} must be a number between 0 and {high}, got {type(value).__name__}")
-    if not 0.0 <= float(value) <= high:
-        raise ValueError(f"{name} must be a fraction between 0 and {high}, got {value}")
-    return float(value)
-
-
-def _check_seed(seed: object) -> int:
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
-        raise TypeError(f"seed must be an int, got {type(seed).__name__}")
-    if seed < 0:
-        raise ValueError(f"seed must be >= 0, got {seed}")
-    return int(seed)
-
-
 # --- choosing rows: the three missingness mechanisms -------------------------------------------
 
 def pick_rows(n_rows: int, rate: float, *, rng: np.random.Generator, driver: np.ndarray | None = None,
@@ -199,7 +185,7 @@ def pick_rows(n_rows: int, rate: float, *, rng: np.random.Generator, driver: np.
     """
     if isinstance(n_rows, bool) or not isinstance(n_rows, (int, np.integer)) or n_rows < 1:
         raise ValueError(f"n_rows must be a positive int, got {n_rows!r}")
-    rate = _check_rate("rate", rate)
+    rate = check_number("rate", rate, 0.0, 0.9)
     if not isinstance(rng, np.random.Generator):
         raise TypeError(f"rng must be a numpy.random.Generator (np.random.default_rng(seed)), got {type(rng).__name__}")
     eligible = np.ones(n_rows, bool) if eligible is None else np.asarray(eligible, bool)
@@ -244,7 +230,7 @@ def blank_columns(frame: pd.DataFrame, columns: Iterable[str], mechanism: str, r
     if mechanism == "MAR" and (driver not in frame.columns or driver in columns):
         raise ValueError(f"MAR needs a recorded driver column that is not blanked itself, got {driver!r}")
     strength = DEFAULT_STRENGTH[mechanism] if strength is None else float(strength)
-    rng = np.random.default_rng(_check_seed(seed))
+    rng = np.random.default_rng(check_int("seed", seed, 0))
     out = frame.copy()
     for column in columns:
         values = out[column].to_numpy(dtype=float)
@@ -263,8 +249,8 @@ def flip_labels(labels: np.ndarray, rate: float, *, seed: int, events_only: bool
     labels = np.asarray(labels)
     if labels.ndim != 1 or not np.isin(labels, (0, 1)).all():
         raise ValueError("labels must be a 1-D array of 0s and 1s")
-    rate = _check_rate("rate", rate, high=1.0)
-    rng = np.random.default_rng(_check_seed(seed))
+    rate = check_number("rate", rate)
+    rng = np.random.default_rng(check_int("seed", seed, 0))
     flip = rng.random(labels.shape) < rate
     if events_only:
         flip &= labels == 1
@@ -299,8 +285,8 @@ def inject_faults(clean: pd.DataFrame, *, seed: int, missing_rate: float = 0.10,
         the faults of the row it copies, and they are logged for it too.
     """
     _check_cohort(clean)
-    seed = _check_seed(seed)
-    rates = {name: _check_rate(name, value) for name, value in (
+    seed = check_int("seed", seed, 0)
+    rates = {name: check_number(name, value, 0.0, 0.9) for name, value in (
         ("missing_rate", missing_rate), ("noise_rate", noise_rate), ("unit_rate", unit_rate),
         ("impossible_rate", impossible_rate), ("duplicate_rate", duplicate_rate),
         ("label_noise", label_noise))}

@@ -23,6 +23,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from helpers.validation import check_int, check_number
+
 #: The EHR columns used as model inputs (``sex`` is coded 1 for male, 0 for female).
 EHR_FEATURES = ("age", "sex", "bmi", "systolic_bp", "heart_rate", "glucose", "cholesterol",
                 "creatinine", "temperature", "smoker")
@@ -34,13 +36,6 @@ FitPredict = Callable[[np.ndarray, np.ndarray, np.ndarray], np.ndarray]
 
 # --- checks ---------------------------------------------------------------------------------------
 
-def _check_int(name: str, value: object, minimum: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-        raise TypeError(f"{name} must be an int, got {type(value).__name__}")
-    if value < minimum:
-        raise ValueError(f"{name} must be at least {minimum}, got {value}")
-    return int(value)
-
 
 def _check_labels(name: str, labels: object) -> np.ndarray:
     array = np.asarray(labels)
@@ -49,14 +44,6 @@ def _check_labels(name: str, labels: object) -> np.ndarray:
     if array.size and not np.isin(array, (0, 1)).all():
         raise ValueError(f"{name} must hold only 0 and 1, got values {np.unique(array)[:5].tolist()}")
     return array.astype(np.int64)
-
-
-def _check_fraction(name: str, value: object, *, low: float = 0.0, high: float = 1.0) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
-        raise TypeError(f"{name} must be a number, got {type(value).__name__}")
-    if not low < float(value) < high:
-        raise ValueError(f"{name} must be between {low} and {high} (exclusive), got {value}")
-    return float(value)
 
 
 # --- tabular data ---------------------------------------------------------------------------------
@@ -88,7 +75,7 @@ def rare_outcome(frame: pd.DataFrame, prevalence: float, seed: int = 0) -> np.nd
 
     from helpers.ehr import true_risk_logit
 
-    prevalence = _check_fraction("prevalence", prevalence)
+    prevalence = check_number("prevalence", prevalence, inclusive=False)
     logit = true_risk_logit(frame)
     shift = brentq(lambda s: np.mean(1 / (1 + np.exp(-(logit + s)))) - prevalence, -30.0, 30.0)
     rng = np.random.default_rng(seed)
@@ -103,7 +90,7 @@ def stratified_subset(y: np.ndarray, n: int, rng: np.random.Generator, min_per_c
     Returns an int array of shape ``(n,)``, in random order.
     """
     y = _check_labels("y", y)
-    n = _check_int("n", n, 2 * min_per_class)
+    n = check_int("n", n, 2 * min_per_class)
     if n > len(y):
         raise ValueError(f"n ({n}) must not exceed the pool size ({len(y)})")
     positives, negatives = np.flatnonzero(y == 1), np.flatnonzero(y == 0)
@@ -148,8 +135,8 @@ def learning_curve(models: Mapping[str, FitPredict], x_pool: np.ndarray, y_pool:
         raise ValueError("x_pool/y_pool and x_test/y_test must have matching lengths")
     if len(np.unique(y_test)) != 2:
         raise ValueError("y_test must contain both classes to compute a ROC-AUC")
-    repeats = _check_int("repeats", repeats, 1)
-    sizes = [_check_int("each size", s, 4) for s in sizes]
+    repeats = check_int("repeats", repeats, 1)
+    sizes = [check_int("each size", s, 4) for s in sizes]
     if not sizes:
         raise ValueError("sizes must list at least one training-set size")
     rng = np.random.default_rng(seed)
@@ -260,7 +247,7 @@ def dense_parameter_count(layer_sizes: Sequence[int]) -> int:
     ``layer_sizes`` runs from the inputs to the output, e.g. ``(10, 32, 16, 1)``: each layer of
     ``b`` units fed by ``a`` inputs has ``a * b`` weights and ``b`` biases.
     """
-    sizes = [_check_int("each layer size", s, 1) for s in layer_sizes]
+    sizes = [check_int("each layer size", s, 1) for s in layer_sizes]
     if len(sizes) < 2:
         raise ValueError("layer_sizes needs the input width and at least one layer, e.g. (10, 1)")
     return int(sum((a + 1) * b for a, b in zip(sizes[:-1], sizes[1:])))
@@ -333,14 +320,14 @@ class SmallCNN:
                  learning_rate: float = 1e-2) -> None:
         import keras
 
-        self.image_size = _check_int("image_size", image_size, 8)
+        self.image_size = check_int("image_size", image_size, 8)
         if not isinstance(filters, (tuple, list)) or len(filters) != 2:
             raise ValueError(f"filters must be two ints, got {filters!r}")
-        self.filters = tuple(_check_int("each filter count", f, 1) for f in filters)
+        self.filters = tuple(check_int("each filter count", f, 1) for f in filters)
         if isinstance(dropout, bool) or not isinstance(dropout, (int, float)) or not 0 <= dropout < 1:
             raise ValueError(f"dropout must be a number in [0, 1), got {dropout!r}")
         self.dropout = float(dropout)
-        self.learning_rate = _check_fraction("learning_rate", learning_rate)
+        self.learning_rate = check_number("learning_rate", learning_rate, inclusive=False)
         layers = [keras.Input((self.image_size, self.image_size, 1)),
                   # Each image to mean 0, standard deviation 1: removes scan-to-scan brightness.
                   keras.layers.LayerNormalization(axis=[1, 2, 3], center=False, scale=False,
@@ -370,7 +357,7 @@ class SmallCNN:
 
     def reset(self, seed: int = 0) -> SmallCNN:
         """Fresh Glorot-uniform kernels and zero biases (Keras' defaults) from ``seed``; fresh Adam."""
-        rng = np.random.default_rng(_check_int("seed", seed, 0))
+        rng = np.random.default_rng(check_int("seed", seed, 0))
         for variable in self.model.weights:
             shape, kind = tuple(variable.shape), variable.path.rsplit("/", 1)[-1]
             if kind == "kernel":
@@ -474,17 +461,17 @@ class SmallCNN:
         labels = _check_labels("labels", labels).astype(np.float32)
         if len(images) != len(labels):
             raise ValueError(f"images has {len(images)} items but labels has {len(labels)}")
-        steps = _check_int("steps", steps, 1)
-        batch_size = _check_int("batch_size", batch_size, 1)
-        check_every = _check_int("check_every", check_every, 1)
+        steps = check_int("steps", steps, 1)
+        batch_size = check_int("batch_size", batch_size, 1)
+        check_every = check_int("check_every", check_every, 1)
         if isinstance(l2, bool) or not isinstance(l2, (int, float)) or l2 < 0:
             raise ValueError(f"l2 must be a number >= 0, got {l2!r}")
         self._l2.assign(float(l2))
-        rate = self.learning_rate if learning_rate is None else _check_fraction("learning_rate", learning_rate)
+        rate = self.learning_rate if learning_rate is None else check_number("learning_rate", learning_rate, inclusive=False)
         # Cosine decay from `rate` towards 0 over the run: big steps first, then settle.
         rates = (0.5 * rate * (1 + np.cos(np.pi * np.arange(steps) / steps))).astype(np.float32)
         step = self._step()
-        rng = np.random.default_rng(_check_int("seed", seed, 0))
+        rng = np.random.default_rng(check_int("seed", seed, 0))
         batch = min(batch_size, len(images))
         order, position = rng.permutation(len(images)), 0
         best = {"loss": np.inf, "step": steps, "weights": None}
@@ -601,7 +588,7 @@ def threshold_for_sensitivity(y_true: np.ndarray, scores: np.ndarray, target: fl
         raise ValueError(f"scores must have shape {y_true.shape}, got {scores.shape}")
     if not y_true.any():
         raise ValueError("y_true has no positive case: sensitivity is undefined")
-    target = _check_fraction("target", target, low=0.0, high=1.0 + 1e-12)
+    target = check_number("target", target, low=0.0, high=1.0 + 1e-12, inclusive=False)
     positive_scores = np.sort(scores[y_true == 1])[::-1]
     needed = int(np.ceil(target * len(positive_scores) - 1e-9))
     return float(positive_scores[max(needed, 1) - 1])

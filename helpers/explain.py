@@ -23,6 +23,8 @@ from typing import Any, Callable, Sequence
 import numpy as np
 import pandas as pd
 
+from helpers.validation import check_int
+
 #: Largest number of examples sent through a model at once by the functions below.
 DEFAULT_BATCH_SIZE = 128
 
@@ -41,14 +43,6 @@ def _as_array(value: Any, name: str, ndim: int | tuple[int, ...]) -> np.ndarray:
         raise ValueError(f"{name} must have {' or '.join(map(str, allowed))} dimensions, "
                          f"got shape {array.shape}")
     return array
-
-
-def _check_count(value: Any, name: str, minimum: int = 1) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-        raise TypeError(f"{name} must be an int, got {type(value).__name__}")
-    if value < minimum:
-        raise ValueError(f"{name} must be at least {minimum}, got {value}")
-    return int(value)
 
 
 def _check_model(model: Any) -> None:
@@ -126,7 +120,7 @@ def batched_predict(model: Any, *, output_index: int = 0, score: str = "logit",
         ``predict(x) -> array (n,)`` of the chosen score, float64.
     """
     _check_model(model)
-    batch_size = _check_count(batch_size, "batch_size")
+    batch_size = check_int("batch_size", batch_size)
     run = _score_function(model, score)
 
     def predict(x: np.ndarray) -> np.ndarray:
@@ -280,7 +274,7 @@ def input_gradient_saliency(model: Any, images: Any, *, output_index: int = 0, s
     """
     _check_model(model)
     x = _as_array(images, "images", 4).astype(np.float32)
-    gradients = _gradients(model, x, output_index, _check_count(batch_size, "batch_size"), score)
+    gradients = _gradients(model, x, output_index, check_int("batch_size", batch_size), score)
     return np.abs(gradients).max(axis=-1).astype(np.float32)
 
 
@@ -308,7 +302,7 @@ def grad_cam(model: Any, images: Any, conv_layer: str, *, output_index: int = 0,
 
     _check_model(model)
     x = _as_array(images, "images", 4).astype(np.float32)
-    batch_size = _check_count(batch_size, "batch_size")
+    batch_size = check_int("batch_size", batch_size)
     if not isinstance(conv_layer, str):
         raise TypeError(f"conv_layer must be a layer name (str), got {type(conv_layer).__name__}")
     run = _score_function(model, score, feature_layer=conv_layer)
@@ -355,8 +349,8 @@ def integrated_gradients(model: Any, inputs: Any, *, baseline: Any = None, steps
     x = np.asarray(inputs, dtype=np.float32)
     if x.ndim < 2:
         raise ValueError(f"inputs must have shape (n, ...), got {x.shape}")
-    steps = _check_count(steps, "steps")
-    batch_size = _check_count(batch_size, "batch_size")
+    steps = check_int("steps", steps)
+    batch_size = check_int("batch_size", batch_size)
     base = np.zeros(x.shape[1:], np.float32) if baseline is None else np.asarray(baseline, np.float32)
     try:
         np.broadcast_to(base, x.shape[1:])

@@ -25,6 +25,8 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from helpers.validation import check_int, check_number
+
 #: The two patient groups of both scenarios: ``"A"`` (the majority) and ``"B"``.
 GROUPS = ("A", "B")
 
@@ -68,22 +70,6 @@ COST_FEATURES = ("age", "chronic_conditions", "hba1c", "systolic_bp", "prior_cos
 PROGRAMME_FRACTION = 0.2
 
 
-def _check_count(name: str, value: object, minimum: int = 1) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-        raise TypeError(f"{name} must be an int, got {type(value).__name__}")
-    if value < minimum:
-        raise ValueError(f"{name} must be at least {minimum}, got {value}")
-    return int(value)
-
-
-def _check_fraction(name: str, value: object, *, low: float = 0.0, high: float = 1.0) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
-        raise TypeError(f"{name} must be a number, got {type(value).__name__}")
-    if not low <= float(value) <= high:
-        raise ValueError(f"{name} must be between {low} and {high}, got {value}")
-    return float(value)
-
-
 def _groups(minority_fraction: float, n: int, rng: np.random.Generator) -> np.ndarray:
     return np.where(rng.random(n) < minority_fraction, "B", "A")
 
@@ -105,8 +91,8 @@ def make_triage_cohort(n_patients: int = 4000, minority_fraction: float = 0.1,
         before and during the event (the disease multiplies it by the same factor in both groups).
         The signal is equally strong in both groups.
     """
-    n = _check_count("n_patients", n_patients)
-    fraction = _check_fraction("minority_fraction", minority_fraction)
+    n = check_int("n_patients", n_patients)
+    fraction = check_number("minority_fraction", minority_fraction)
     rng = np.random.default_rng(seed)
     group = _groups(fraction, n, rng)
     b = group == "B"
@@ -150,9 +136,9 @@ def make_cost_cohort(n_patients: int = 8000, minority_fraction: float = 0.3,
         laboratory values reflect it in the same way in both groups; spending this year and next
         year is need times access, so it is lower in group B at the same need.
     """
-    n = _check_count("n_patients", n_patients)
-    fraction = _check_fraction("minority_fraction", minority_fraction)
-    gap = _check_fraction("access_gap", access_gap, high=0.9)
+    n = check_int("n_patients", n_patients)
+    fraction = check_number("minority_fraction", minority_fraction)
+    gap = check_number("access_gap", access_gap, high=0.9)
     rng = np.random.default_rng(seed)
     group = _groups(fraction, n, rng)
     age = np.clip(rng.normal(55, 14, n), 18, 95)
@@ -240,7 +226,7 @@ def train_risk_model(features: np.ndarray, labels: np.ndarray, *,
         raise ValueError(f"labels must have shape ({len(x)},), got {y.shape}")
     if not set(np.unique(y)) <= {0, 1} or len(np.unique(y)) < 2:
         raise ValueError("labels must contain both 0 and 1, and nothing else")
-    epochs = _check_count("epochs", epochs)
+    epochs = check_int("epochs", epochs)
     fit_params = {}
     if sample_weight is not None:
         weight = np.asarray(sample_weight, dtype=float)
@@ -318,7 +304,7 @@ def group_metrics(y_true, risk, groups, threshold: float = TRIAGE_THRESHOLD):
     from fairlearn.metrics import MetricFrame
 
     y, r, g = _as_arrays(y_true, risk, groups)
-    threshold = _check_fraction("threshold", threshold)
+    threshold = check_number("threshold", threshold)
     metrics = {
         "patients": lambda yt, rp: len(yt),
         "sensitivity": functools.partial(_sensitivity, threshold=threshold),
@@ -368,8 +354,8 @@ def calibration_table(y_true, risk, groups, n_bins: int = 5, strategy: str = "qu
         (one row per group and bin). A calibrated model has observed ~= predicted in every row.
     """
     y, r, g = _as_arrays(y_true, risk, groups)
-    n_bins = _check_count("n_bins", n_bins, minimum=2)
-    min_patients = _check_count("min_patients", min_patients)
+    n_bins = check_int("n_bins", n_bins, minimum=2)
+    min_patients = check_int("min_patients", min_patients)
     if strategy not in ("quantile", "uniform"):
         raise ValueError(f"strategy must be 'quantile' or 'uniform', got {strategy!r}")
     rows = []
@@ -405,7 +391,7 @@ def top_fraction(scores, fraction: float = PROGRAMME_FRACTION) -> np.ndarray:
     s = np.asarray(scores, dtype=float)
     if s.ndim != 1 or len(s) == 0:
         raise ValueError(f"scores must be a non-empty 1-D array, got shape {s.shape}")
-    fraction = _check_fraction("fraction", fraction)
+    fraction = check_number("fraction", fraction)
     chosen = np.zeros(len(s), dtype=int)
     chosen[np.argsort(-s, kind="stable")[: int(round(fraction * len(s)))]] = 1
     return chosen
@@ -429,7 +415,7 @@ def sensitivity_interval(y_true, flagged, *, level: float = 0.95) -> tuple[float
     f = np.asarray(flagged)
     if y.ndim != 1 or f.shape != y.shape:
         raise ValueError(f"y_true and flagged must be 1-D arrays of the same shape, got {y.shape} and {f.shape}")
-    level = _check_fraction("level", level)
+    level = check_number("level", level)
     if not 0 < level < 1:
         raise ValueError(f"level must be strictly between 0 and 1, got {level}")
     caught = f[y == 1].astype(float)
@@ -528,7 +514,7 @@ def need_by_score_bin(scores, need, groups, n_bins: int = 10) -> pd.DataFrame:
     g = np.asarray(groups)
     if s.ndim != 1 or v.shape != s.shape or g.shape != s.shape or len(s) == 0:
         raise ValueError("scores, need and groups must be non-empty 1-D arrays of the same length")
-    n_bins = _check_count("n_bins", n_bins, minimum=2)
+    n_bins = check_int("n_bins", n_bins, minimum=2)
     percentile = 100.0 * (np.argsort(np.argsort(s, kind="stable"), kind="stable") + 0.5) / len(s)
     bins = np.minimum((percentile / 100.0 * n_bins).astype(int), n_bins - 1)
     frame = pd.DataFrame({"group": g, "bin": bins, "need": v})

@@ -21,6 +21,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from helpers.validation import check_int, check_number
+
 #: Names of the two classes, indexed by label.
 CLASS_NAMES = ("benign or no lesion", "suspicious lesion")
 #: Default side length of an image in pixels (small enough for a 2-core CPU notebook).
@@ -33,23 +35,6 @@ DEFAULT_SUSPICIOUS_FRACTION = 0.5
 MAX_SPIKES = 8
 
 
-def _check_int(name: str, value: object, minimum: int, maximum: int | None = None) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-        raise TypeError(f"{name} must be an int, got {type(value).__name__}")
-    if value < minimum or (maximum is not None and value > maximum):
-        upper = f" and at most {maximum}" if maximum is not None else ""
-        raise ValueError(f"{name} must be at least {minimum}{upper}, got {value}")
-    return int(value)
-
-
-def _check_fraction(name: str, value: object) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
-        raise TypeError(f"{name} must be a number between 0 and 1, got {type(value).__name__}")
-    if not 0.0 <= float(value) <= 1.0:
-        raise ValueError(f"{name} must be between 0 and 1, got {value}")
-    return float(value)
-
-
 def tissue_texture(n_images: int, image_size: int, rng: np.random.Generator,
                    exponent: float = 3.0) -> np.ndarray:
     """Smooth, cloudy background texture: power-law ("1/f^exponent") noise.
@@ -57,8 +42,8 @@ def tissue_texture(n_images: int, image_size: int, rng: np.random.Generator,
     Returns an array of shape ``(n_images, image_size, image_size)``, float32, each image with
     mean 0 and standard deviation 1 (arbitrary units).
     """
-    n = _check_int("n_images", n_images, 1)
-    size = _check_int("image_size", image_size, 4)
+    n = check_int("n_images", n_images, 1)
+    size = check_int("image_size", image_size, 4)
     from scipy import fft  # float32-aware and about twice as fast as numpy.fft here
 
     fy = np.fft.fftfreq(size)[:, None]
@@ -148,12 +133,12 @@ def make_scans(n_images: int, *, image_size: int = DEFAULT_IMAGE_SIZE, seed: int
         - ``"masks"``: bool, shape ``(n, S, S)``: the lesion's pixels (all False without a lesion);
         - ``"has_lesion"``: bool, shape ``(n,)``.
     """
-    n = _check_int("n_images", n_images, 1)
-    size = _check_int("image_size", image_size, 16, 256)
+    n = check_int("n_images", n_images, 1)
+    size = check_int("image_size", image_size, 16, 256)
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
         raise TypeError(f"seed must be an int, got {type(seed).__name__}")
-    lesion_rate = _check_fraction("lesion_rate", lesion_rate)
-    suspicious_fraction = _check_fraction("suspicious_fraction", suspicious_fraction)
+    lesion_rate = check_number("lesion_rate", lesion_rate)
+    suspicious_fraction = check_number("suspicious_fraction", suspicious_fraction)
     rng = np.random.default_rng(int(seed))
 
     # Tissue: brightness, texture strength and pixel noise vary from scan to scan.
@@ -303,7 +288,7 @@ def stamp_scanner_marker(images: np.ndarray, which: np.ndarray, *, size: int = 3
     if chosen.dtype != bool or chosen.shape != (len(array),):
         raise ValueError(f"which must be a bool array of shape ({len(array)},), got "
                          f"{chosen.dtype} {chosen.shape}")
-    size = _check_int("size", size, 1, min(array.shape[1:3]))
+    size = check_int("size", size, 1, min(array.shape[1:3]))
     array[chosen, 1:1 + size, 1:1 + size] = value
     return array
 
@@ -318,7 +303,7 @@ def scanner_assignment(labels: np.ndarray, agreement: float, seed: int = 0) -> n
     labels = np.asarray(labels)
     if labels.ndim != 1:
         raise ValueError(f"labels must have shape (n,), got {labels.shape}")
-    agreement = _check_fraction("agreement", agreement)
+    agreement = check_number("agreement", agreement)
     rng = np.random.default_rng(seed)
     p = np.where(labels == 1, agreement, 1.0 - agreement)
     return rng.random(len(labels)) < p

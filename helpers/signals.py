@@ -25,6 +25,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from helpers.validation import check_int
+
 #: Rhythm class names, indexed by the integer labels of :func:`make_ecg_windows`.
 RHYTHM_CLASSES: tuple[str, ...] = ("normal sinus", "ectopic beats", "AF-like irregular")
 NORMAL, ECTOPIC, AF_LIKE = 0, 1, 2
@@ -46,14 +48,6 @@ PVC_WAVES: dict[str, tuple[float, float, float]] = {
 }
 
 _MAX_BEAT_SLOTS_MARGIN = 3
-
-
-def _check_count(value: object, name: str, minimum: int = 1) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-        raise TypeError(f"{name} must be an int, got {type(value).__name__}")
-    if value < minimum:
-        raise ValueError(f"{name} must be at least {minimum}, got {value}")
-    return int(value)
 
 
 def _check_positive(value: object, name: str, *, allow_zero: bool = False) -> float:
@@ -119,11 +113,11 @@ def make_ecg_windows(
           irregular and no single beat is "the" abnormal one;
         - ``"heart_rate_bpm"``: float32 (n,), the window's mean underlying rate, beats/min.
     """
-    n = _check_count(n_windows, "n_windows")
+    n = check_int("n_windows", n_windows)
     seconds = _check_positive(seconds, "seconds")
     if not 1.0 <= seconds <= 30.0:
         raise ValueError(f"seconds must be between 1 and 30, got {seconds}")
-    fs = _check_count(sampling_rate, "sampling_rate", minimum=20)
+    fs = check_int("sampling_rate", sampling_rate, minimum=20)
     if fs > 1000:
         raise ValueError(f"sampling_rate must be at most 1000 Hz, got {fs}")
     noise_mv = _check_positive(noise_mv, "noise_mv", allow_zero=True)
@@ -261,9 +255,9 @@ def make_long_memory_task(
         ``(x, y)``: ``x`` float32 (n, T, 1); ``y`` int64 (n,) in {0, 1}. The event adds
         ``+1`` (class 1) or ``-1`` (class 0) to steps ``0 .. event_steps - 1``.
     """
-    n = _check_count(n_sequences, "n_sequences", minimum=2)
-    event_steps = _check_count(event_steps, "event_steps")
-    length = _check_count(length, "length", minimum=event_steps + 1)
+    n = check_int("n_sequences", n_sequences, minimum=2)
+    event_steps = check_int("event_steps", event_steps)
+    length = check_int("length", length, minimum=event_steps + 1)
     noise = _check_positive(noise, "noise", allow_zero=True)
     rng = np.random.default_rng(seed)
     y = rng.permutation(np.arange(n) % 2).astype(np.int64)
@@ -274,7 +268,7 @@ def make_long_memory_task(
 
 def rr_intervals_s(r_peak_indices: np.ndarray, sampling_rate: int) -> np.ndarray:
     """RR intervals in s from increasing R-peak sample indices (k,) at ``sampling_rate`` Hz; (k-1,)."""
-    fs = _check_count(sampling_rate, "sampling_rate")
+    fs = check_int("sampling_rate", sampling_rate)
     peaks = np.asarray(r_peak_indices)
     if peaks.ndim != 1 or peaks.size < 2:
         raise ValueError(f"r_peak_indices must be a 1-D array of at least 2 indices, got shape {peaks.shape}")

@@ -1,0 +1,44 @@
+"""Argument checks shared by the helpers: a clear error that names the argument and what was expected.
+
+Every public helper checks what a student may pass it and raises ``TypeError`` (wrong kind of value)
+or ``ValueError`` (right kind, wrong range) with the argument's name, the expectation and what it got,
+before any work starts.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+__all__ = ["check_int", "check_number"]
+
+
+def check_int(name: str, value: object, minimum: int = 1, maximum: int | None = None) -> int:
+    """``value`` as an ``int`` in ``[minimum, maximum]``; ``bool`` is refused (``True`` is not a count).
+
+    Raises:
+        TypeError: ``value`` is not an integer (NumPy integers are accepted).
+        ValueError: it is below ``minimum`` or above ``maximum``.
+    """
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+        raise TypeError(f"{name} must be an int, got {type(value).__name__}")
+    if value < minimum or (maximum is not None and value > maximum):
+        upper = f" and at most {maximum}" if maximum is not None else ""
+        raise ValueError(f"{name} must be at least {minimum}{upper}, got {value}")
+    return int(value)
+
+
+def check_number(name: str, value: object, low: float = 0.0, high: float = 1.0, *,
+                 inclusive: bool = True) -> float:
+    """``value`` as a finite ``float`` between ``low`` and ``high`` (ends included unless ``inclusive=False``).
+
+    Raises:
+        TypeError: ``value`` is not a real number (``bool`` is refused).
+        ValueError: it is NaN or outside the range.
+    """
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
+        raise TypeError(f"{name} must be a number between {low} and {high}, got {type(value).__name__}")
+    number = float(value)
+    inside = low <= number <= high if inclusive else low < number < high
+    if not inside:  # NaN fails both comparisons
+        ends = "" if inclusive else " (exclusive)"
+        raise ValueError(f"{name} must be between {low} and {high}{ends}, got {value}")
+    return number
