@@ -467,7 +467,8 @@ class SmallCNN:
         if isinstance(l2, bool) or not isinstance(l2, (int, float)) or l2 < 0:
             raise ValueError(f"l2 must be a number >= 0, got {l2!r}")
         self._l2.assign(float(l2))
-        rate = self.learning_rate if learning_rate is None else check_number("learning_rate", learning_rate, inclusive=False)
+        rate = (self.learning_rate if learning_rate is None
+                else check_number("learning_rate", learning_rate, inclusive=False))
         # Cosine decay from `rate` towards 0 over the run: big steps first, then settle.
         rates = (0.5 * rate * (1 + np.cos(np.pi * np.arange(steps) / steps))).astype(np.float32)
         step = self._step()
