@@ -424,7 +424,12 @@ class SmallCNN:
         if self._predict is None:
             model = self.model
             spec = tf.TensorSpec((None, self.image_size, self.image_size, 1), tf.float32)
-            self._predict = tf.function(lambda x: model(x, training=False)[:, 0], input_signature=[spec])
+
+            @tf.function(input_signature=[spec])
+            def predict_batch(x):  # a named function, not a lambda: AutoGraph converts it silently
+                return model(x, training=False)[:, 0]
+
+            self._predict = predict_batch
         return np.concatenate([self._predict(tf.constant(images[i:i + batch_size])).numpy()
                                for i in range(0, len(images), batch_size)])
 
