@@ -119,62 +119,79 @@ answer = (ppv(0.8, 0.1, 0.1), ppv(0.8, 0.1, 0.3))
 )
 
 
-# --- q3: the threshold that reaches a target sensitivity ---------------------------------------
+# --- q3: one threshold per group, each reaching the same sensitivity ------------------------
 
 def _sensitivity_at(y_true: np.ndarray, risk: np.ndarray, threshold: float) -> float:
     return float(np.mean(risk[y_true == 1] >= threshold))
 
 
+def _q3_case(rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """A cohort where group B's sick patients get lower risks, so one shared threshold fails them."""
+    n = int(rng.integers(200, 400))
+    groups = np.where(rng.random(n) < 0.3, "B", "A")
+    y = (rng.random(n) < 0.3).astype(int)
+    groups[:4], y[:4] = ["A", "A", "B", "B"], [0, 1, 0, 1]  # both groups, each with a case and a control
+    shift = np.where(groups == "B", 0.1, 0.3)
+    risk = np.clip(rng.beta(2, 5, n) + shift * y, 0, 1).round(3)  # rounded, so some risks tie
+    return y, risk, groups
+
+
 def _check_q3(function):
     if not callable(function):
-        raise AssertionError("answer should be your function threshold_for_sensitivity itself (no brackets).")
+        raise AssertionError("answer should be your function equal_sensitivity_thresholds itself (no brackets).")
     rng = np.random.default_rng(60)
     for target in (0.5, 0.8, 0.9, 0.95):
-        n = int(rng.integers(80, 300))
-        y = (rng.random(n) < 0.3).astype(int)
-        y[:2] = [0, 1]
-        risk = np.clip(rng.beta(2, 5, n) + 0.25 * y, 0, 1).round(3)  # rounded, so some risks tie
-        threshold = function(y, risk, target)
-        if threshold is None:
-            raise NotAttempted("Not attempted yet: make threshold_for_sensitivity return a number.")
-        threshold = float(threshold)
-        reached = _sensitivity_at(y, risk, threshold)
-        assert reached >= target - 1e-12, (
-            f"with your threshold {threshold:.3f} the sensitivity is {reached:.3f}, below the target {target}: "
-            "lower the threshold.")
-        above = _sensitivity_at(y, risk, float(np.nextafter(threshold, np.inf)))
-        assert above < target, (
-            f"your threshold {threshold:.3f} reaches the target {target}, but a higher one would too "
-            f"(sensitivity {above:.3f}): return the highest threshold that still reaches it, so that as "
-            "few healthy patients as possible are flagged.")
+        y, risk, groups = _q3_case(rng)
+        thresholds = function(y, risk, groups, target)
+        if thresholds is None:
+            raise NotAttempted("Not attempted yet: make equal_sensitivity_thresholds return a dict.")
+        assert isinstance(thresholds, dict) and set(thresholds) == {"A", "B"}, (
+            f"return a dict with one threshold per group, {{'A': ..., 'B': ...}}; got {thresholds!r}")
+        for group, threshold in thresholds.items():
+            members = groups == group
+            threshold = float(threshold)
+            reached = _sensitivity_at(y[members], risk[members], threshold)
+            assert reached >= target - 1e-12, (
+                f"group {group}: with threshold {threshold:.3f} the sensitivity is {reached:.3f}, below the "
+                f"target {target}. Each group needs its own threshold, computed on its own patients.")
+            above = _sensitivity_at(y[members], risk[members], float(np.nextafter(threshold, np.inf)))
+            assert above < target, (
+                f"group {group}: threshold {threshold:.3f} reaches the target {target}, but a higher one would "
+                f"too (sensitivity {above:.3f}): take the highest, so as few healthy patients as possible are "
+                "flagged.")
 
 
-def _wrong_quantile_all(y_true, risk, target):  # a quantile of everyone's risk, not of the sick
-    return float(np.quantile(risk, 1 - target))
+def _wrong_one_shared_threshold(y_true, risk, groups, target):  # pooled: fails the group with lower risks
+    from helpers.data_volume import threshold_for_sensitivity
+
+    shared = threshold_for_sensitivity(y_true, risk, target)
+    return {group: shared for group in np.unique(groups)}
 
 
-def _wrong_too_low(y_true, risk, target):
-    return float(np.min(risk))
+def _wrong_lowest_risk(y_true, risk, groups, target):  # reaches every target, flags everyone
+    return {group: float(np.min(np.asarray(risk)[np.asarray(groups) == group])) for group in np.unique(groups)}
 
 
 q3 = Exercise(
-    title="Exercise 3 (a threshold for a target sensitivity)",
+    title="Exercise 3 (one threshold per group, the same sensitivity for both)",
     checker=_check_q3,
-    hint_text=("Only the sick patients matter for sensitivity. Sort their risks from high to low; to flag "
-               "at least a fraction `target` of them you need the k-th highest, with k = ceil(target * n_sick)."),
+    hint_text=("Loop over np.unique(groups); for each group select its patients with a mask "
+               "(groups == group) and call threshold_for_sensitivity on y_true[mask], risk[mask]."),
     solution_code='''
 import numpy as np
+from helpers.data_volume import threshold_for_sensitivity
 
-def threshold_for_sensitivity(y_true, risk, target):
-    sick_risks = np.sort(np.asarray(risk)[np.asarray(y_true) == 1])[::-1]
-    k = int(np.ceil(target * len(sick_risks)))
-    return sick_risks[k - 1]
+def equal_sensitivity_thresholds(y_true, risk, groups, target):
+    y_true, risk, groups = np.asarray(y_true), np.asarray(risk), np.asarray(groups)
+    return {group: threshold_for_sensitivity(y_true[groups == group], risk[groups == group], target)
+            for group in np.unique(groups)}
 
-answer = threshold_for_sensitivity
+answer = equal_sensitivity_thresholds
 ''',
-    wrong_answers=[_wrong_quantile_all, _wrong_too_low],
-    success_message=("Correct. Applied per group, this is a group-specific threshold: pick group B's "
-                     "threshold so that B reaches A's sensitivity (the slider in section 5 did it by eye)."),
+    wrong_answers=[_wrong_one_shared_threshold, _wrong_lowest_risk],
+    success_message=("Correct: group B's threshold comes out lower, because the model gives B's sick "
+                     "patients lower risks. This is the group-specific threshold of section 6, without "
+                     "fairlearn's random tie-breaking, and it needs the group at decision time too."),
 )
 
 
