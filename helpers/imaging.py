@@ -135,8 +135,7 @@ def make_scans(n_images: int, *, image_size: int = DEFAULT_IMAGE_SIZE, seed: int
     """
     n = check_int("n_images", n_images, 1)
     size = check_int("image_size", image_size, 16, 256)
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
-        raise TypeError(f"seed must be an int, got {type(seed).__name__}")
+    check_int("seed", seed, 0)
     lesion_rate = check_number("lesion_rate", lesion_rate)
     suspicious_fraction = check_number("suspicious_fraction", suspicious_fraction)
     rng = np.random.default_rng(int(seed))
@@ -309,7 +308,27 @@ def scanner_assignment(labels: np.ndarray, agreement: float, seed: int = 0) -> n
     return rng.random(len(labels)) < p
 
 
+def tag_by_scanner(scans: dict[str, np.ndarray], agreement: float, *, seed: int = 0, size: int = 3,
+                   value: float = 1.0) -> tuple[np.ndarray, np.ndarray]:
+    """A split's images with scanner B's marker burned in, and which images came from scanner B.
+
+    Combines :func:`scanner_assignment` (P(scanner B | label 1) = ``agreement``, P(scanner B | label 0)
+    = ``1 - agreement``) and :func:`stamp_scanner_marker`. ``scans`` is a dict with ``"images"``
+    ``(n, H, W[, C])`` and ``"labels"`` ``(n,)``, as :func:`split_scans` returns. Returns the tagged
+    copy of the images and the bool array ``(n,)`` of scanner-B images.
+    """
+    if not isinstance(scans, dict) or not {"images", "labels"} <= set(scans):
+        raise TypeError("scans must be a dict with 'images' and 'labels' (one split of make_scans), "
+                        f"got {type(scans).__name__}")
+    if len(scans["images"]) != len(scans["labels"]):
+        raise ValueError(f"scans['images'] and scans['labels'] must have the same length, got "
+                         f"{len(scans['images'])} and {len(scans['labels'])}")
+    from_scanner_b = scanner_assignment(scans["labels"], agreement, seed=seed)
+    return stamp_scanner_marker(scans["images"], from_scanner_b, size=size, value=value), from_scanner_b
+
+
 __all__ = [
     "CLASS_NAMES", "CLASSIC_FILTERS", "DEFAULT_IMAGE_SIZE", "make_scans", "scanner_assignment",
-    "shift_images", "split_scans", "stamp_scanner_marker", "tissue_texture", "to_medmnist_format",
+    "shift_images", "split_scans", "stamp_scanner_marker", "tag_by_scanner", "tissue_texture",
+    "to_medmnist_format",
 ]

@@ -154,6 +154,16 @@ def test_scanner_marker_and_assignment(scans):
         imaging.scanner_assignment(scans["labels"], 2.0)
 
 
+def test_tag_by_scanner_combines_assignment_and_marker(scans):
+    tagged, from_b = imaging.tag_by_scanner(scans, 0.9, seed=3, size=2, value=0.7)
+    np.testing.assert_array_equal(from_b, imaging.scanner_assignment(scans["labels"], 0.9, seed=3))
+    np.testing.assert_array_equal(tagged, imaging.stamp_scanner_marker(scans["images"], from_b, size=2, value=0.7))
+    with pytest.raises(TypeError, match="dict with 'images' and 'labels'"):
+        imaging.tag_by_scanner(scans["images"], 0.9)
+    with pytest.raises(ValueError, match="same length"):
+        imaging.tag_by_scanner({"images": scans["images"], "labels": scans["labels"][:5]}, 0.9)
+
+
 def test_classic_filters_are_3x3():
     assert all(k.shape == (3, 3) for k in imaging.CLASSIC_FILTERS.values())
     assert abs(imaging.CLASSIC_FILTERS["blur (box)"].sum() - 1) < 1e-6
