@@ -23,26 +23,13 @@ from typing import Any, Callable, Sequence
 import numpy as np
 import pandas as pd
 
-from helpers.validation import check_int
+from helpers.validation import check_array, check_int
 
 #: Largest number of examples sent through a model at once by the functions below.
 DEFAULT_BATCH_SIZE = 128
 
 
 # --- validation ---------------------------------------------------------------------------------
-
-def _as_array(value: Any, name: str, ndim: int | tuple[int, ...]) -> np.ndarray:
-    allowed = (ndim,) if isinstance(ndim, int) else ndim
-    try:
-        array = np.asarray(value)
-    except (TypeError, ValueError) as error:
-        raise TypeError(f"{name} must be array-like, got {type(value).__name__}") from error
-    if array.dtype == object or not (np.issubdtype(array.dtype, np.number) or array.dtype == bool):
-        raise TypeError(f"{name} must hold numbers, got dtype {array.dtype}")
-    if array.ndim not in allowed:
-        raise ValueError(f"{name} must have {' or '.join(map(str, allowed))} dimensions, "
-                         f"got shape {array.shape}")
-    return array
 
 
 def _check_model(model: Any) -> None:
@@ -71,7 +58,7 @@ def single_output(shap_values: Any) -> np.ndarray:
         if len(shap_values) != 1:
             raise ValueError(f"expected the SHAP values of one output, got a list of {len(shap_values)}")
         shap_values = shap_values[0]
-    values = _as_array(shap_values, "shap_values", (2, 3))
+    values = check_array("shap_values", shap_values, (2, 3))
     if values.ndim == 3:
         if values.shape[-1] != 1:
             raise ValueError(f"expected one model output (last axis 1), got shape {values.shape}")
@@ -174,8 +161,7 @@ def build_gap_cnn(input_shape: tuple[int, int, int], n_classes: int = 2, *,
         raise ValueError(f"input_shape must be (height, width, channels), got {input_shape}")
     if min(shape[:2]) < 8:
         raise ValueError(f"images must be at least 8 x 8 pixels, got {shape[:2]}")
-    if isinstance(n_classes, bool) or not isinstance(n_classes, (int, np.integer)) or n_classes < 2:
-        raise ValueError(f"n_classes must be an int >= 2, got {n_classes!r}")
+    check_int("n_classes", n_classes, 2)
     if len(filters) != 3 or len(kernel_sizes) != 3:
         raise ValueError("filters and kernel_sizes must each give three values (one per stage)")
     inputs = keras.Input(shape, name="image")
@@ -273,7 +259,7 @@ def input_gradient_saliency(model: Any, images: Any, *, output_index: int = 0, s
         Array (n, H, W), float32, >= 0, in score units per unit of intensity.
     """
     _check_model(model)
-    x = _as_array(images, "images", 4).astype(np.float32)
+    x = check_array("images", images, 4).astype(np.float32)
     gradients = _gradients(model, x, output_index, check_int("batch_size", batch_size), score)
     return np.abs(gradients).max(axis=-1).astype(np.float32)
 
@@ -301,7 +287,7 @@ def grad_cam(model: Any, images: Any, conv_layer: str, *, output_index: int = 0,
     import tensorflow as tf
 
     _check_model(model)
-    x = _as_array(images, "images", 4).astype(np.float32)
+    x = check_array("images", images, 4).astype(np.float32)
     batch_size = check_int("batch_size", batch_size)
     if not isinstance(conv_layer, str):
         raise TypeError(f"conv_layer must be a layer name (str), got {type(conv_layer).__name__}")
@@ -372,9 +358,8 @@ def integrated_gradients(model: Any, inputs: Any, *, baseline: Any = None, steps
 
 def grow_mask(masks: Any, tolerance: int) -> np.ndarray:
     """Grow each bool mask (n, H, W) by ``tolerance`` pixels in every direction (a square neighbourhood)."""
-    mask = _as_array(masks, "masks", 3).astype(bool)
-    if isinstance(tolerance, bool) or not isinstance(tolerance, (int, np.integer)) or tolerance < 0:
-        raise ValueError(f"tolerance must be an int >= 0 (pixels), got {tolerance!r}")
+    mask = check_array("masks", masks, 3).astype(bool)
+    check_int("tolerance (pixels)", tolerance, 0)
     if not tolerance:
         return mask
     from scipy.ndimage import binary_dilation
@@ -396,8 +381,8 @@ def pointing_game(heatmaps: Any, masks: Any, *, tolerance: int = 0) -> np.ndarra
         Bool array (n,): True where the maximum lies inside the (grown) region. Ties go to the
         first maximum in reading order. An image with an empty mask counts as a miss.
     """
-    heat = _as_array(heatmaps, "heatmaps", 3)
-    mask = _as_array(masks, "masks", 3).astype(bool)
+    heat = check_array("heatmaps", heatmaps, 3)
+    mask = check_array("masks", masks, 3).astype(bool)
     if heat.shape != mask.shape:
         raise ValueError(f"heatmaps {heat.shape} and masks {mask.shape} must have the same shape")
     mask = grow_mask(mask, tolerance)
@@ -426,8 +411,8 @@ def attribution_share(heatmaps: Any, region: Any) -> np.ndarray:
         Array (n,) in [0, 1]. Compare with the region's share of the image's area: a share far
         above it means the explanation concentrates on the region. An all-zero map gives 0.
     """
-    heat = np.abs(_as_array(heatmaps, "heatmaps", 3)).astype(float)
-    where = _as_array(region, "region", (2, 3)).astype(bool)
+    heat = np.abs(check_array("heatmaps", heatmaps, 3)).astype(float)
+    where = check_array("region", region, (2, 3)).astype(bool)
     if where.shape not in (heat.shape, heat.shape[1:]):
         raise ValueError(f"region must have shape {heat.shape[1:]} or {heat.shape}, got {where.shape}")
     inside = (heat * where).reshape(len(heat), -1).sum(axis=1)
@@ -447,10 +432,10 @@ def peak_offsets(attributions: Any, event_index: Any) -> np.ndarray:
     Returns:
         Int array (n,): positive means the peak comes after the event.
     """
-    values = np.abs(_as_array(attributions, "attributions", (2, 3))).astype(float)
+    values = np.abs(check_array("attributions", attributions, (2, 3))).astype(float)
     if values.ndim == 3:
         values = values.sum(axis=-1)
-    events = _as_array(event_index, "event_index", 1)
+    events = check_array("event_index", event_index, 1)
     if not np.issubdtype(events.dtype, np.integer):
         raise TypeError(f"event_index must hold integers (sample indices), got {events.dtype}")
     if len(events) != len(values):
@@ -477,13 +462,13 @@ def show_explanation(ax: Any, image: Any, heatmap: Any, *, mask: Any = None, tit
     picture = np.asarray(image)
     if picture.ndim == 3 and picture.shape[-1] == 1:
         picture = picture[..., 0]
-    heat = _as_array(heatmap, "heatmap", 2)
+    heat = check_array("heatmap", heatmap, 2)
     if picture.shape != heat.shape:
         raise ValueError(f"image {picture.shape} and heatmap {heat.shape} must have the same size")
     ax.imshow(picture, cmap="gray", vmin=0, vmax=1)
     ax.imshow(heat, cmap=cmap, alpha=alpha, vmin=0, vmax=max(float(heat.max()), 1e-12))
     if mask is not None:
-        outline = _as_array(mask, "mask", 2).astype(float)
+        outline = check_array("mask", mask, 2).astype(float)
         if outline.any():
             ax.contour(outline, levels=[0.5], colors="white", linewidths=1.0)
     ax.set_title(title)

@@ -15,17 +15,12 @@ from typing import Any, Callable
 
 import numpy as np
 
+from helpers.validation import check_array, check_int
+
 #: The recurrent layers this module builds, by name.
 RECURRENT_KINDS = ("simple_rnn", "lstm", "gru")
 #: Every model kind :func:`sequence_classifier` and :func:`rhythm_classifier` accept.
 MODEL_KINDS = (*RECURRENT_KINDS, "cnn")
-
-
-def _as_array(value: Any, name: str, ndim: int) -> np.ndarray:
-    array = np.asarray(value, dtype=np.float64)
-    if array.ndim != ndim:
-        raise ValueError(f"{name} must have {ndim} dimensions, got shape {array.shape}")
-    return array
 
 
 def simple_rnn_numpy(x: np.ndarray, kernel: np.ndarray, recurrent_kernel: np.ndarray,
@@ -43,16 +38,16 @@ def simple_rnn_numpy(x: np.ndarray, kernel: np.ndarray, recurrent_kernel: np.nda
         All hidden states, (n, T, units), float64. The last one, ``[:, -1]``, is what
         ``keras.layers.SimpleRNN(units)`` returns.
     """
-    x = _as_array(x, "x", 3)
-    kernel = _as_array(kernel, "kernel", 2)
-    recurrent_kernel = _as_array(recurrent_kernel, "recurrent_kernel", 2)
-    bias = _as_array(bias, "bias", 1)
+    x = check_array("x", x, 3).astype(np.float64)
+    kernel = check_array("kernel", kernel, 2).astype(np.float64)
+    recurrent_kernel = check_array("recurrent_kernel", recurrent_kernel, 2).astype(np.float64)
+    bias = check_array("bias", bias, 1).astype(np.float64)
     units = recurrent_kernel.shape[0]
     if kernel.shape != (x.shape[2], units) or recurrent_kernel.shape != (units, units) or bias.shape != (units,):
         raise ValueError(
             f"weight shapes do not fit: x {x.shape}, kernel {kernel.shape} (expected ({x.shape[2]}, units)), "
             f"recurrent_kernel {recurrent_kernel.shape} (expected (units, units)), bias {bias.shape}")
-    h = np.zeros((x.shape[0], units)) if h0 is None else _as_array(h0, "h0", 2)
+    h = np.zeros((x.shape[0], units)) if h0 is None else check_array("h0", h0, 2).astype(np.float64)
     states = np.empty((x.shape[0], x.shape[1], units))
     for step in range(x.shape[1]):
         h = np.tanh(x[:, step] @ kernel + h @ recurrent_kernel + bias)
@@ -102,8 +97,7 @@ def recurrent_layer(kind: str, units: int, *, gate_bias: float | None = None, **
 
     if kind not in RECURRENT_KINDS:
         raise ValueError(f"kind must be one of {RECURRENT_KINDS}, got {kind!r}")
-    if isinstance(units, bool) or not isinstance(units, (int, np.integer)) or units < 1:
-        raise ValueError(f"units must be a positive int, got {units!r}")
+    check_int("units", units)
     if gate_bias is not None:
         if kind == "simple_rnn":
             raise ValueError("gate_bias applies to 'lstm' and 'gru' only: a SimpleRNN has no gates")
@@ -133,10 +127,8 @@ def sequence_classifier(kind: str, length: int, *, units: int = 32, n_features: 
     """
     import keras
 
-    if isinstance(length, bool) or not isinstance(length, (int, np.integer)) or length < 1:
-        raise ValueError(f"length must be a positive int, got {length!r}")
-    if isinstance(n_classes, bool) or not isinstance(n_classes, (int, np.integer)) or n_classes < 2:
-        raise ValueError(f"n_classes must be an int >= 2, got {n_classes!r}")
+    check_int("length", length)
+    check_int("n_classes", n_classes, 2)
     if optimizer not in ("adam", "sgd"):
         raise ValueError(f"optimizer must be 'adam' or 'sgd', got {optimizer!r}")
     binary = n_classes == 2
@@ -206,8 +198,7 @@ def rhythm_classifier(kind: str, n_samples: int, *, frame: int = 10, units: int 
     if kind not in ("lstm", "gru", "cnn"):
         raise ValueError(f"kind must be 'lstm', 'gru' or 'cnn', got {kind!r}")
     for name, value in (("n_samples", n_samples), ("frame", frame), ("units", units)):
-        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-            raise ValueError(f"{name} must be a positive int, got {value!r}")
+        check_int(name, value)
     if kind != "cnn" and n_samples % frame:
         raise ValueError(f"n_samples ({n_samples}) must be a multiple of frame ({frame})")
     inputs = keras.Input((int(n_samples), 1), name="ecg_mV")

@@ -44,6 +44,8 @@ from typing import Any, Callable
 
 import numpy as np
 
+from helpers.validation import check_int
+
 #: The arrays a MedMNIST-format file must contain.
 SPLITS = ("train", "val", "test")
 REQUIRED_KEYS = tuple(f"{split}_{kind}" for split in SPLITS for kind in ("images", "labels"))
@@ -63,9 +65,7 @@ def _check_shape_and_classes(input_shape: tuple[int, ...], n_classes: int) -> tu
     shape = tuple(int(s) for s in input_shape)
     if len(shape) != 3 or min(shape) < 1:
         raise ValueError(f"input_shape must be (height, width, channels), got {input_shape}")
-    if isinstance(n_classes, bool) or not isinstance(n_classes, (int, np.integer)) or n_classes < 2:
-        raise ValueError(f"n_classes must be an int >= 2, got {n_classes!r}")
-    return shape, int(n_classes)
+    return shape, check_int("n_classes", n_classes, 2)
 
 
 def _output_layer(n_classes: int, name: str = "output") -> Any:
@@ -214,8 +214,7 @@ def conv_output_size(size: int, kernel_size: int, stride: int = 1, padding: str 
     ``"valid"``: ``floor((size - kernel_size) / stride) + 1``; ``"same"``: ``ceil(size / stride)``.
     """
     for arg, value in (("size", size), ("kernel_size", kernel_size), ("stride", stride)):
-        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-            raise ValueError(f"{arg} must be a positive int, got {value!r}")
+        check_int(arg, value)
     if padding == "valid":
         if kernel_size > size:
             raise ValueError(f"kernel_size {kernel_size} does not fit in size {size} without padding")
@@ -519,8 +518,7 @@ def train_image_classifier(x_train: np.ndarray, y_train: np.ndarray, x_val: np.n
     if x_train.shape[1:] != x_val.shape[1:]:
         raise ValueError(f"x_train and x_val images differ in shape: {x_train.shape[1:]} vs {x_val.shape[1:]}")
     n_classes = int(n_classes or y_train.max() + 1)
-    if isinstance(epochs, bool) or not isinstance(epochs, (int, np.integer)) or epochs < 1:
-        raise ValueError(f"epochs must be a positive int, got {epochs!r}")
+    check_int("epochs", epochs)
     keras.utils.set_random_seed(int(seed))
     build = build or build_lenet
     mean, std = float(x_train.mean()), float(x_train.std() + 1e-6)

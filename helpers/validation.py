@@ -6,9 +6,11 @@ before any work starts.
 """
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
-__all__ = ["check_int", "check_number"]
+__all__ = ["check_array", "check_int", "check_number"]
 
 
 def check_int(name: str, value: object, minimum: int = 1, maximum: int | None = None) -> int:
@@ -42,3 +44,23 @@ def check_number(name: str, value: object, low: float = 0.0, high: float = 1.0, 
         ends = "" if inclusive else " (exclusive)"
         raise ValueError(f"{name} must be between {low} and {high}{ends}, got {value}")
     return number
+
+
+def check_array(name: str, value: Any, ndim: int | tuple[int, ...]) -> np.ndarray:
+    """``value`` as a NumPy array of numbers (or booleans) with ``ndim`` dimensions (one of them, if a tuple).
+
+    Raises:
+        TypeError: ``value`` is not array-like or does not hold numbers.
+        ValueError: it has another number of dimensions.
+    """
+    allowed = (ndim,) if isinstance(ndim, int) else ndim
+    try:
+        array = np.asarray(value)
+    except (TypeError, ValueError) as error:
+        raise TypeError(f"{name} must be array-like, got {type(value).__name__}") from error
+    if array.dtype == object or not (np.issubdtype(array.dtype, np.number) or array.dtype == bool):
+        raise TypeError(f"{name} must hold numbers, got dtype {array.dtype}")
+    if array.ndim not in allowed:
+        raise ValueError(f"{name} must have {' or '.join(map(str, allowed))} dimensions, "
+                         f"got shape {array.shape}")
+    return array

@@ -43,3 +43,16 @@ def test_check_number_refuses_nan_and_infinity(value):
 def test_check_number_refuses_non_numbers(value):
     with pytest.raises(TypeError, match="level must be a number between 0.0 and 1.0"):
         check_number("level", value)
+
+
+def test_check_array_checks_kind_and_dimensions():
+    from helpers.validation import check_array
+
+    assert check_array("x", [[1, 2], [3, 4]], 2).shape == (2, 2)
+    assert check_array("mask", np.zeros((2, 3), bool), (2, 3)).dtype == bool
+    with pytest.raises(ValueError, match="x must have 3 dimensions, got shape"):
+        check_array("x", np.zeros((2, 3)), 3)
+    with pytest.raises(ValueError, match="region must have 2 or 3 dimensions"):
+        check_array("region", np.zeros(4), (2, 3))
+    with pytest.raises(TypeError, match="heatmap must hold numbers"):
+        check_array("heatmap", [["a", "b"]], 2)
