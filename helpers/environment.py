@@ -176,7 +176,7 @@ def check_environment(packages: tuple[str, ...] = (
                                 "as on Colab, but numbers may differ slightly)"))
         else:
             checks.append(Check(package, "ok", installed))
-    from helpers import datasets
+    from helpers.data import files as datasets
 
     for name in datasets.available():
         try:

@@ -6,11 +6,15 @@ before any work starts.
 """
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-__all__ = ["check_array", "check_int", "check_number"]
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = ["check_array", "check_binary_labels", "check_frame", "check_int", "check_number"]
 
 
 def check_int(name: str, value: object, minimum: int = 1, maximum: int | None = None) -> int:
@@ -64,3 +68,27 @@ def check_array(name: str, value: Any, ndim: int | tuple[int, ...]) -> np.ndarra
         raise ValueError(f"{name} must have {' or '.join(map(str, allowed))} dimensions, "
                          f"got shape {array.shape}")
     return array
+
+
+def check_binary_labels(name: str, labels: object) -> np.ndarray:
+    """``labels`` as an int64 array of shape ``(n,)`` holding only 0 and 1, or a clear ``ValueError``."""
+    array = np.asarray(labels)
+    if array.ndim != 1:
+        raise ValueError(f"{name} must have shape (n,), got {array.shape}")
+    if array.size and not np.isin(array, (0, 1)).all():
+        raise ValueError(f"{name} must hold only 0 and 1, got values {np.unique(array)[:5].tolist()}")
+    return array.astype(np.int64)
+
+
+def check_frame(name: str, frame: object, columns: Sequence[str] = ()) -> "pd.DataFrame":
+    """``frame`` itself if it is a non-empty pandas DataFrame with ``columns``; else a clear error."""
+    import pandas as pd
+
+    if not isinstance(frame, pd.DataFrame):
+        raise TypeError(f"{name} must be a pandas DataFrame, got {type(frame).__name__}")
+    missing = [column for column in columns if column not in frame.columns]
+    if missing:
+        raise ValueError(f"{name} is missing the columns {missing}")
+    if len(frame) == 0:
+        raise ValueError(f"{name} has no rows")
+    return frame

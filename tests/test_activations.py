@@ -4,7 +4,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from helpers import activations, tabular
+from helpers import activations
+from helpers.data import tumours
 
 
 @pytest.mark.parametrize("name", list(activations.ACTIVATIONS))
@@ -45,11 +46,11 @@ def test_dead_unit_share():
 
 
 def test_breast_cancer_split():
-    data = tabular.breast_cancer_split(seed=0)
+    data = tumours.breast_cancer_split(seed=0)
     assert data["x_train"].shape[1] == 30 and len(data["feature_names"]) == 30
     assert len(data["x_train"]) + len(data["x_test"]) == 569
     assert abs(data["x_train"].mean()) < 1e-5 and 0.3 < data["y_train"].mean() < 0.45  # 37 % malignant
-    raw = tabular.breast_cancer_split(seed=0, scale=False)
+    raw = tumours.breast_cancer_split(seed=0, scale=False)
     assert raw["x_train"].max() > 1000 and raw["scaler"] is None
     with pytest.raises(ValueError, match="test_size"):
-        tabular.breast_cancer_split(test_size=0.9)
+        tumours.breast_cancer_split(test_size=0.9)

@@ -9,8 +9,9 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
-from helpers import data_quality as dq
-from helpers.ehr import make_cohort
+from helpers import evaluation
+from helpers.data import faults, records
+from helpers.data.records import make_cohort
 
 RULE_FINDABLE = ["missing_mcar", "missing_mar", "missing_mnar", "unit_fahrenheit", "unit_mmol",
                  "impossible", "duplicate"]
@@ -23,30 +24,30 @@ def clean() -> pd.DataFrame:
 
 @pytest.fixture(scope="module")
 def broken(clean):
-    return dq.inject_faults(clean, seed=3)
+    return faults.inject_faults(clean, seed=3)
 
 
 def test_inject_faults_is_deterministic_and_leaves_input_alone(clean):
     before = clean.copy()
-    dirty_a, log_a = dq.inject_faults(clean, seed=11)
-    dirty_b, log_b = dq.inject_faults(clean, seed=11)
+    dirty_a, log_a = faults.inject_faults(clean, seed=11)
+    dirty_b, log_b = faults.inject_faults(clean, seed=11)
     pd.testing.assert_frame_equal(clean, before)
     pd.testing.assert_frame_equal(dirty_a, dirty_b)
     pd.testing.assert_frame_equal(log_a, log_b)
-    assert not dirty_a.equals(dq.inject_faults(clean, seed=12)[0])
+    assert not dirty_a.equals(faults.inject_faults(clean, seed=12)[0])
 
 
 def test_fault_log_shape_and_counts(clean, broken):
     dirty, log = broken
     n = len(clean)
-    assert list(log.columns) == list(dq.LOG_COLUMNS)
+    assert list(log.columns) == list(faults.LOG_COLUMNS)
     assert len(dirty) == n + round(0.02 * n)
     assert list(dirty.index) == list(range(len(dirty)))
-    assert set(log["kind"].astype(str)) == set(dq.FAULT_KINDS)
+    assert set(log["kind"].astype(str)) == set(faults.FAULT_KINDS)
     assert not log.duplicated(["row", "column"]).any(), "a cell carries at most one fault"
     assert (log.query("kind == 'duplicate'")["column"] == "*").all()
     # patient_id in the log is the one in the dirty frame
-    assert (dirty.loc[log["row"], dq.ID_COLUMN].to_numpy() == log[dq.ID_COLUMN].to_numpy()).all()
+    assert (dirty.loc[log["row"], records.ID_COLUMN].to_numpy() == log[records.ID_COLUMN].to_numpy()).all()
 
 
 def test_fault_log_matches_the_dirty_cells(broken):
@@ -70,9 +71,9 @@ def test_unlogged_cells_equal_the_clean_cohort(clean, broken):
         if row in restored.index:
             restored.at[row, column] = value
     restored = restored.reset_index(drop=True)
-    for column in dq.NUMERIC_COLUMNS:
+    for column in records.NUMERIC_COLUMNS:
         assert np.allclose(restored[column].to_numpy(float), clean[column].to_numpy(float)), column
-    assert (restored[dq.OUTCOME].to_numpy() == clean[dq.OUTCOME].to_numpy()).all()
+    assert (restored[records.OUTCOME].to_numpy() == clean[records.OUTCOME].to_numpy()).all()
 
 
 def test_noise_stays_plausible(clean, broken):
@@ -84,7 +85,7 @@ def test_noise_stays_plausible(clean, broken):
 
 def test_checks_find_every_rule_visible_fault_without_false_alarms(broken):
     dirty, log = broken
-    scores = dq.score_checks(dq.find_faults(dirty), log)
+    scores = faults.score_checks(faults.find_faults(dirty), log)
     assert (scores.loc[RULE_FINDABLE, "missed"] == 0).all()
     assert (scores.loc[RULE_FINDABLE, "injected"] > 0).all()
     assert scores.loc["false alarm", "found"] == 0
@@ -93,13 +94,13 @@ def test_checks_find_every_rule_visible_fault_without_false_alarms(broken):
 
 @pytest.mark.parametrize("seed", [0, 1, 2, 42])
 def test_checks_are_exact_for_the_notebook_seeds(seed):
-    dirty, log = dq.inject_faults(make_cohort(600, seed=seed), seed=seed)
-    scores = dq.score_checks(dq.find_faults(dirty), log)
+    dirty, log = faults.inject_faults(make_cohort(600, seed=seed), seed=seed)
+    scores = faults.score_checks(faults.find_faults(dirty), log)
     assert (scores.loc[RULE_FINDABLE, "missed"] == 0).all() and scores.loc["false alarm", "found"] == 0
 
 
 def test_clean_cohort_raises_no_flags(clean):
-    assert dq.find_faults(clean).empty
+    assert faults.find_faults(clean).empty
 
 
 def test_find_faults_on_a_handmade_table():
@@ -110,7 +111,7 @@ def test_find_faults_on_a_handmade_table():
         "temperature": [36.9, 98.6, 37.0, 0.0, 98.6, 0.0],
         "glucose": [90.0, 5.5, np.nan, 100.0, 5.5, 100.0],
     })
-    found = dq.find_faults(table)
+    found = faults.find_faults(table)
     got = set(map(tuple, found[["row", "column", "check"]].to_numpy()))
     assert got == {
         (1, "temperature", "unit_fahrenheit"), (1, "glucose", "unit_mmol"), (2, "age", "impossible"),
@@ -119,26 +120,26 @@ def test_find_faults_on_a_handmade_table():
         (5, "*", "duplicate"), (5, "sex", "impossible"), (5, "temperature", "impossible"),
     }
     # without an ID column only exact repeats count
-    assert (dq.find_faults(table.drop(columns="patient_id"), id_column=None)
+    assert (faults.find_faults(table.drop(columns="patient_id"), id_column=None)
             .query("check == 'duplicate'")["row"].tolist() == [4, 5])
 
 
 def test_repair_converts_units_blanks_impossible_and_drops_duplicates(broken):
     dirty, log = broken
-    findings = dq.find_faults(dirty)
-    repaired = dq.repair(dirty, findings)
+    findings = faults.find_faults(dirty)
+    repaired = faults.repair(dirty, findings)
     assert len(repaired) == len(dirty) - (findings["check"] == "duplicate").sum()
-    assert dq.find_faults(repaired.reset_index(drop=True)).query("check != 'missing'").empty
+    assert faults.find_faults(repaired.reset_index(drop=True)).query("check != 'missing'").empty
     units = log[log["kind"].isin(["unit_fahrenheit", "unit_mmol"]) & log["row"].isin(repaired.index)]
     fixed = np.array([repaired.at[row, column] for row, column in zip(units["row"], units["column"])])
     tolerance = np.where(units["column"] == "glucose", 1.0, 0.1)  # recorded to 0.1 mmol/L or 0.1 degree F
     assert (np.abs(fixed - units["clean_value"].to_numpy()) <= tolerance).all()
-    assert dirty.equals(dq.inject_faults(make_cohort(1500, seed=3), seed=3)[0]), "repair must not modify its input"
+    assert dirty.equals(faults.inject_faults(make_cohort(1500, seed=3), seed=3)[0]), "repair must not modify its input"
 
 
-@pytest.mark.parametrize("mechanism", dq.MECHANISMS)
+@pytest.mark.parametrize("mechanism", faults.MECHANISMS)
 def test_blank_columns_rates_and_direction(clean, mechanism):
-    out = dq.blank_columns(clean, ["systolic_bp", "glucose"], mechanism, 0.3, seed=0)
+    out = faults.blank_columns(clean, ["systolic_bp", "glucose"], mechanism, 0.3, seed=0)
     assert out["systolic_bp"].isna().sum() == out["glucose"].isna().sum() == round(0.3 * len(clean))
     assert clean["systolic_bp"].notna().all(), "the input is not modified"
     gone = out["systolic_bp"].isna()
@@ -154,17 +155,17 @@ def test_blank_columns_rates_and_direction(clean, mechanism):
 
 def test_flip_labels():
     labels = np.array([0, 1] * 500)
-    flipped = dq.flip_labels(labels, 0.2, seed=0)
+    flipped = faults.flip_labels(labels, 0.2, seed=0)
     assert 0.15 < (flipped != labels).mean() < 0.25
-    lost = dq.flip_labels(labels, 0.5, seed=0, events_only=True)
+    lost = faults.flip_labels(labels, 0.5, seed=0, events_only=True)
     assert ((lost == 1) <= (labels == 1)).all() and (lost[labels == 0] == 0).all()
-    assert np.array_equal(dq.flip_labels(labels, 0.0, seed=0), labels)
+    assert np.array_equal(faults.flip_labels(labels, 0.0, seed=0), labels)
 
 
 def test_missingness_table_shows_the_mechanisms(broken):
     dirty, log = broken
-    table = dq.missingness_table(dirty, log)
-    assert set(table["mechanism"]) == set(dq.MECHANISMS)
+    table = faults.missingness_table(dirty, log)
+    assert set(table["mechanism"]) == set(faults.MECHANISMS)
     mar = table[table["mechanism"] == "MAR"].iloc[0]
     assert mar["age if missing"] < mar["age if recorded"] - 5
     smoker = table.loc["smoker"]
@@ -172,11 +173,11 @@ def test_missingness_table_shows_the_mechanisms(broken):
 
 
 def test_features_and_fit_and_score(clean):
-    x, y = dq.features(clean)
+    x, y = records.features(clean)
     assert x.shape == (len(clean), 10) and list(x.columns)[1] == "is_male"
     assert set(np.unique(y)) == {0, 1}
     model = make_pipeline(SimpleImputer(), StandardScaler(), LogisticRegression(max_iter=500))
-    fitted, auc = dq.fit_and_score(model, clean.iloc[:1000], clean.iloc[1000:])
+    fitted, auc = evaluation.fit_and_score(model, clean.iloc[:1000], clean.iloc[1000:])
     assert 0.7 < auc < 0.95
     assert fitted is not model, "fit_and_score fits a fresh copy"
 
@@ -185,13 +186,13 @@ def test_diabetes_rules_pass_the_real_data():
     from sklearn.datasets import load_diabetes
 
     real = load_diabetes(scaled=False, as_frame=True).frame
-    found = dq.find_faults(real, id_column=None, limits=dq.DIABETES_LIMITS, codes=dq.DIABETES_CODES,
-                           unit_rules=dq.DIABETES_UNIT_RULES)
+    found = faults.find_faults(real, id_column=None, limits=faults.DIABETES_LIMITS, codes=faults.DIABETES_CODES,
+                           unit_rules=faults.DIABETES_UNIT_RULES)
     assert found.empty
     broken = real.copy()
     broken.loc[3, "s6"] = 5.1  # a glucose in mmol/L
-    found = dq.find_faults(broken, id_column=None, limits=dq.DIABETES_LIMITS, codes=dq.DIABETES_CODES,
-                           unit_rules=dq.DIABETES_UNIT_RULES)
+    found = faults.find_faults(broken, id_column=None, limits=faults.DIABETES_LIMITS, codes=faults.DIABETES_CODES,
+                           unit_rules=faults.DIABETES_UNIT_RULES)
     assert found[["row", "column", "check"]].values.tolist() == [[3, "s6", "unit_mmol"]]
 
 
@@ -204,7 +205,7 @@ def test_diabetes_rules_pass_the_real_data():
 ])
 def test_inject_faults_rejects_bad_frames(bad, error):
     with pytest.raises(error):
-        dq.inject_faults(bad, seed=0)
+        faults.inject_faults(bad, seed=0)
 
 
 @pytest.mark.parametrize("kwargs, error", [
@@ -214,77 +215,77 @@ def test_inject_faults_rejects_bad_frames(bad, error):
 ])
 def test_inject_faults_rejects_bad_arguments(clean, kwargs, error):
     with pytest.raises(error):
-        dq.inject_faults(clean, **kwargs)
+        faults.inject_faults(clean, **kwargs)
 
 
 def test_inject_faults_requires_a_seed(clean):
     with pytest.raises(TypeError):
-        dq.inject_faults(clean)  # seed is keyword-only and required
+        faults.inject_faults(clean)  # seed is keyword-only and required
 
 
 def test_pick_rows_rejects_bad_input():
     rng = np.random.default_rng(0)
     with pytest.raises(ValueError):
-        dq.pick_rows(0, 0.1, rng=rng)
+        faults.pick_rows(0, 0.1, rng=rng)
     with pytest.raises(ValueError):
-        dq.pick_rows(10, 0.1, rng=rng, driver=np.ones(5), strength=1.0)
+        faults.pick_rows(10, 0.1, rng=rng, driver=np.ones(5), strength=1.0)
     with pytest.raises(ValueError):
-        dq.pick_rows(10, 0.1, rng=rng, eligible=np.ones(3, bool))
+        faults.pick_rows(10, 0.1, rng=rng, eligible=np.ones(3, bool))
     with pytest.raises(TypeError):
-        dq.pick_rows(10, 0.1, rng=0)
-    assert dq.pick_rows(10, 0.5, rng=rng, eligible=np.arange(10) < 2).sum() == 2
+        faults.pick_rows(10, 0.1, rng=0)
+    assert faults.pick_rows(10, 0.5, rng=rng, eligible=np.arange(10) < 2).sum() == 2
 
 
 def test_blank_columns_rejects_bad_input(clean):
     with pytest.raises(ValueError, match="mechanism"):
-        dq.blank_columns(clean, ["glucose"], "random", 0.2, seed=0)
+        faults.blank_columns(clean, ["glucose"], "random", 0.2, seed=0)
     with pytest.raises(ValueError, match="unknown"):
-        dq.blank_columns(clean, ["height"], "MCAR", 0.2, seed=0)
+        faults.blank_columns(clean, ["height"], "MCAR", 0.2, seed=0)
     with pytest.raises(ValueError, match="driver"):
-        dq.blank_columns(clean, ["age"], "MAR", 0.2, seed=0)
+        faults.blank_columns(clean, ["age"], "MAR", 0.2, seed=0)
     with pytest.raises(TypeError):
-        dq.blank_columns(clean.to_numpy(), ["glucose"], "MCAR", 0.2, seed=0)
+        faults.blank_columns(clean.to_numpy(), ["glucose"], "MCAR", 0.2, seed=0)
 
 
 def test_flip_labels_rejects_bad_input():
     with pytest.raises(ValueError):
-        dq.flip_labels(np.array([0, 2, 1]), 0.1, seed=0)
+        faults.flip_labels(np.array([0, 2, 1]), 0.1, seed=0)
     with pytest.raises(ValueError):
-        dq.flip_labels(np.array([[0, 1]]), 0.1, seed=0)
+        faults.flip_labels(np.array([[0, 1]]), 0.1, seed=0)
     with pytest.raises(ValueError):
-        dq.flip_labels(np.array([0, 1]), 1.5, seed=0)
+        faults.flip_labels(np.array([0, 1]), 1.5, seed=0)
 
 
 def test_find_score_repair_reject_bad_input(broken):
     dirty, log = broken
     with pytest.raises(TypeError):
-        dq.find_faults(dirty.to_numpy())
+        faults.find_faults(dirty.to_numpy())
     with pytest.raises(ValueError, match="id_column"):
-        dq.find_faults(dirty, id_column="mrn")
+        faults.find_faults(dirty, id_column="mrn")
     with pytest.raises(ValueError, match="limits"):
-        dq.find_faults(dirty, limits={"age": (100, 10)})
+        faults.find_faults(dirty, limits={"age": (100, 10)})
     with pytest.raises(TypeError):
-        dq.find_faults(dirty, unit_rules=("temperature",))
-    findings = dq.find_faults(dirty)
+        faults.find_faults(dirty, unit_rules=("temperature",))
+    findings = faults.find_faults(dirty)
     with pytest.raises(ValueError, match="lacks"):
-        dq.score_checks(findings.drop(columns="check"), log)
+        faults.score_checks(findings.drop(columns="check"), log)
     with pytest.raises(TypeError):
-        dq.score_checks(findings, "log")
+        faults.score_checks(findings, "log")
     with pytest.raises(ValueError, match="another frame"):
-        dq.repair(dirty.iloc[:10], findings)
+        faults.repair(dirty.iloc[:10], findings)
     with pytest.raises(ValueError, match="lacks"):
-        dq.repair(dirty, findings.drop(columns="row"))
+        faults.repair(dirty, findings.drop(columns="row"))
 
 
 def test_fit_and_score_and_tables_reject_bad_input(clean, broken):
     dirty, log = broken
     with pytest.raises(TypeError):
-        dq.fit_and_score("logistic regression", clean, clean)
+        evaluation.fit_and_score("logistic regression", clean, clean)
     with pytest.raises(ValueError, match="both outcomes"):
-        dq.fit_and_score(LogisticRegression(), clean, clean[clean[dq.OUTCOME] == 0])
+        evaluation.fit_and_score(LogisticRegression(), clean, clean[clean[records.OUTCOME] == 0])
     with pytest.raises(ValueError):
-        dq.missingness_table(dirty, log.drop(columns="kind"))
+        faults.missingness_table(dirty, log.drop(columns="kind"))
     with pytest.raises(ValueError):
-        dq.plausible_values(dirty, "height")
+        faults.plausible_values(dirty, "height")
     with pytest.raises(ValueError):
-        dq.features(pd.DataFrame({"age": [1.0] * 30}))
+        records.features(pd.DataFrame({"age": [1.0] * 30}))

@@ -10,8 +10,9 @@ from sklearn.neural_network import MLPClassifier
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
-from helpers import data_volume as dv
-from helpers.ehr import make_cohort
+from helpers import architecture, evaluation, learning_curves, models, plotting, training
+from helpers.data import records
+from helpers.data.records import make_cohort
 
 
 @pytest.fixture(scope="module")
@@ -22,26 +23,27 @@ def cohort() -> pd.DataFrame:
 # --- tabular data ---------------------------------------------------------------------------------
 
 def test_ehr_features_shapes_and_coding(cohort):
-    x, y = dv.ehr_features(cohort)
-    assert x.shape == (3000, len(dv.EHR_FEATURES)) and x.dtype == float
+    x, y = records.features(cohort)
+    assert x.shape == (3000, len(records.FEATURES)) and tuple(x.columns) == records.FEATURES
+    assert (x.dtypes == float).all()
     assert y.shape == (3000,) and set(np.unique(y)) <= {0, 1}
-    sex = x[:, dv.EHR_FEATURES.index("sex")]
+    sex = x["is_male"].to_numpy()
     assert set(np.unique(sex)) == {0.0, 1.0}
     assert np.array_equal(sex == 1, cohort["sex"].to_numpy() == "M")
 
 
 def test_ehr_features_bad_input(cohort):
     with pytest.raises(TypeError, match="DataFrame"):
-        dv.ehr_features(cohort.to_numpy())
+        records.features(cohort.to_numpy())
     with pytest.raises(ValueError, match="glucose"):
-        dv.ehr_features(cohort.drop(columns=["glucose"]))
+        records.features(cohort.drop(columns=["glucose"]))
 
 
 def test_rare_outcome_hits_the_prevalence(cohort):
-    y = dv.rare_outcome(cohort, 0.05, seed=1)
+    y = records.rare_outcome(cohort, 0.05, seed=1)
     assert y.shape == (len(cohort),) and y.dtype == np.int64
     assert 0.035 < y.mean() < 0.065
-    assert np.array_equal(y, dv.rare_outcome(cohort, 0.05, seed=1)), "same seed, same labels"
+    assert np.array_equal(y, records.rare_outcome(cohort, 0.05, seed=1)), "same seed, same labels"
     # The same risk factors: cases are older on average.
     assert cohort["age"][y == 1].mean() > cohort["age"][y == 0].mean() + 3
 
@@ -49,35 +51,35 @@ def test_rare_outcome_hits_the_prevalence(cohort):
 @pytest.mark.parametrize("prevalence", [0, 1, 1.5, -0.1])
 def test_rare_outcome_rejects_bad_prevalence(cohort, prevalence):
     with pytest.raises(ValueError, match="prevalence"):
-        dv.rare_outcome(cohort, prevalence)
+        records.rare_outcome(cohort, prevalence)
 
 
 def test_rare_outcome_rejects_non_numbers(cohort):
     with pytest.raises(TypeError, match="prevalence"):
-        dv.rare_outcome(cohort, "2%")
+        records.rare_outcome(cohort, "2%")
 
 
 # --- learning curves ------------------------------------------------------------------------------
 
 def test_stratified_subset_keeps_balance_and_is_unique():
     y = np.array([1] * 30 + [0] * 70)
-    index = dv.stratified_subset(y, 20, np.random.default_rng(0))
+    index = learning_curves.stratified_subset(y, 20, np.random.default_rng(0))
     assert index.shape == (20,) and len(set(index)) == 20
     assert y[index].sum() == 6
-    tiny = dv.stratified_subset(np.array([1] * 3 + [0] * 97), 10, np.random.default_rng(0))
+    tiny = learning_curves.stratified_subset(np.array([1] * 3 + [0] * 97), 10, np.random.default_rng(0))
     assert y[tiny].sum() >= 0 and np.array([1] * 3 + [0] * 97)[tiny].sum() >= 2, "at least 2 of each class"
 
 
 def test_stratified_subset_bad_input():
     rng = np.random.default_rng(0)
     with pytest.raises(ValueError, match="exceed"):
-        dv.stratified_subset(np.array([0, 1] * 5), 11, rng)
+        learning_curves.stratified_subset(np.array([0, 1] * 5), 11, rng)
     with pytest.raises(ValueError, match="0 and 1"):
-        dv.stratified_subset(np.array([0, 2, 1, 1]), 4, rng)
+        learning_curves.stratified_subset(np.array([0, 2, 1, 1]), 4, rng)
     with pytest.raises(ValueError, match="each class"):
-        dv.stratified_subset(np.array([1] + [0] * 20), 6, rng)
+        learning_curves.stratified_subset(np.array([1] + [0] * 20), 6, rng)
     with pytest.raises(TypeError, match="n must be an int"):
-        dv.stratified_subset(np.array([0, 1] * 5), 4.0, rng)
+        learning_curves.stratified_subset(np.array([0, 1] * 5), 4.0, rng)
 
 
 def _toy_pool(n: int = 400, seed: int = 0):
@@ -95,8 +97,8 @@ def test_learning_curve_rows_scores_and_same_draws():
     x, y = _toy_pool()
     xt, yt = _toy_pool(300, seed=1)
     models = {"first column": _first_column,
-              "logistic": dv.sklearn_fit_predict(lambda s: LogisticRegression())}
-    curve = dv.learning_curve(models, x, y, xt, yt, [20, 80], repeats=2, seed=5)
+              "logistic": learning_curves.sklearn_fit_predict(lambda s: LogisticRegression())}
+    curve = learning_curves.learning_curve(models, x, y, xt, yt, [20, 80], repeats=2, seed=5)
     assert list(curve.columns) == ["model", "n_train", "repeat", "auc", "n_positive", "draw_id"]
     assert len(curve) == 2 * 2 * 2
     fixed = curve[curve["model"] == "first column"]["auc"]
@@ -104,7 +106,7 @@ def test_learning_curve_rows_scores_and_same_draws():
     # Every model sees the same draws, and a second call repeats them.
     ids = curve.pivot_table(index=["n_train", "repeat"], columns="model", values="draw_id")
     assert (ids["first column"] == ids["logistic"]).all()
-    again = dv.learning_curve({"other": _first_column}, x, y, xt, yt, [20, 80], repeats=2, seed=5)
+    again = learning_curves.learning_curve({"other": _first_column}, x, y, xt, yt, [20, 80], repeats=2, seed=5)
     assert list(again["draw_id"]) == list(curve[curve["model"] == "logistic"]["draw_id"])
     assert curve["n_positive"].between(1, 80).all()
 
@@ -112,29 +114,29 @@ def test_learning_curve_rows_scores_and_same_draws():
 def test_learning_curve_bad_input():
     x, y = _toy_pool()
     with pytest.raises(TypeError, match="non-empty dict"):
-        dv.learning_curve({}, x, y, x, y, [20], 1)
+        learning_curves.learning_curve({}, x, y, x, y, [20], 1)
     with pytest.raises(TypeError, match="callable"):
-        dv.learning_curve({"m": 3}, x, y, x, y, [20], 1)
+        learning_curves.learning_curve({"m": 3}, x, y, x, y, [20], 1)
     with pytest.raises(ValueError, match="both classes"):
-        dv.learning_curve({"m": _first_column}, x, y, x, np.zeros(len(y), int), [20], 1)
+        learning_curves.learning_curve({"m": _first_column}, x, y, x, np.zeros(len(y), int), [20], 1)
     with pytest.raises(ValueError, match="matching lengths"):
-        dv.learning_curve({"m": _first_column}, x[:-1], y, x, y, [20], 1)
+        learning_curves.learning_curve({"m": _first_column}, x[:-1], y, x, y, [20], 1)
     with pytest.raises(ValueError, match="repeats"):
-        dv.learning_curve({"m": _first_column}, x, y, x, y, [20], 0)
+        learning_curves.learning_curve({"m": _first_column}, x, y, x, y, [20], 0)
     with pytest.raises(ValueError, match="at least one"):
-        dv.learning_curve({"m": _first_column}, x, y, x, y, [], 1)
+        learning_curves.learning_curve({"m": _first_column}, x, y, x, y, [], 1)
     with pytest.raises(ValueError, match="returned"):
-        dv.learning_curve({"m": lambda a, b, c: np.zeros(3)}, x, y, x, y, [20], 1)
+        learning_curves.learning_curve({"m": lambda a, b, c: np.zeros(3)}, x, y, x, y, [20], 1)
 
 
 def test_sklearn_fit_predict_flattens_images_and_rejects_non_callables():
     rng = np.random.default_rng(0)
     images = rng.random((60, 4, 4, 1))
     labels = (images[:, 0, 0, 0] > 0.5).astype(int)
-    scores = dv.sklearn_fit_predict(lambda s: LogisticRegression())(images, labels, images)
+    scores = learning_curves.sklearn_fit_predict(lambda s: LogisticRegression())(images, labels, images)
     assert scores.shape == (60,) and roc_auc_score(labels, scores) > 0.9
     with pytest.raises(TypeError, match="callable"):
-        dv.sklearn_fit_predict(LogisticRegression())
+        learning_curves.sklearn_fit_predict(LogisticRegression())
 
 
 def _curve_frame() -> pd.DataFrame:
@@ -147,21 +149,21 @@ def _curve_frame() -> pd.DataFrame:
 
 def test_plateau_size_and_summary():
     curve = _curve_frame()
-    assert dv.plateau_size(curve, "m", target=0.80, tolerance=0.02) == 1000
-    assert dv.plateau_size(curve, "m", target=0.80, tolerance=0.06) == 100
-    assert dv.plateau_size(curve, "m", target=0.95, tolerance=0.01) is None
-    summary = dv.curve_summary(curve)
+    assert learning_curves.plateau_size(curve, "m", target=0.80, tolerance=0.02) == 1000
+    assert learning_curves.plateau_size(curve, "m", target=0.80, tolerance=0.06) == 100
+    assert learning_curves.plateau_size(curve, "m", target=0.95, tolerance=0.01) is None
+    summary = learning_curves.curve_summary(curve)
     assert summary[("mean", "m")].loc[100] == pytest.approx(0.75)
     assert summary[("std", "m")].loc[100] > 0
 
 
 def test_plateau_size_and_summary_bad_input():
     with pytest.raises(ValueError, match="not in the curve"):
-        dv.plateau_size(_curve_frame(), "other", 0.8)
+        learning_curves.plateau_size(_curve_frame(), "other", 0.8)
     with pytest.raises(TypeError, match="learning_curve"):
-        dv.plateau_size([1, 2], "m", 0.8)
+        learning_curves.plateau_size([1, 2], "m", 0.8)
     with pytest.raises(TypeError, match="learning_curve"):
-        dv.curve_summary(pd.DataFrame({"x": [1]}))
+        learning_curves.curve_summary(pd.DataFrame({"x": [1]}))
 
 
 def test_plot_learning_curves_draws_labelled_axes():
@@ -170,41 +172,41 @@ def test_plot_learning_curves_draws_labelled_axes():
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    ax = dv.plot_learning_curves(_curve_frame(), ceiling=0.85, title="t", unit="images")
+    ax = plotting.plot_learning_curves(_curve_frame(), ceiling=0.85, title="t", unit="images")
     assert "images" in ax.get_xlabel() and "ROC-AUC" in ax.get_ylabel() and ax.get_xscale() == "log"
     plt.close("all")
     with pytest.raises(TypeError):
-        dv.plot_learning_curves(pd.DataFrame({"x": [1]}))
+        plotting.plot_learning_curves(pd.DataFrame({"x": [1]}))
 
 
 # --- parameters -----------------------------------------------------------------------------------
 
 def test_dense_parameter_count():
-    assert dv.dense_parameter_count((10, 32, 16, 1)) == 11 * 32 + 33 * 16 + 17 == 897
-    assert dv.dense_parameter_count([576, 1]) == 577
+    assert architecture.dense_parameter_count((10, 32, 16, 1)) == 11 * 32 + 33 * 16 + 17 == 897
+    assert architecture.dense_parameter_count([576, 1]) == 577
     with pytest.raises(ValueError, match="at least one layer"):
-        dv.dense_parameter_count((10,))
+        architecture.dense_parameter_count((10,))
     with pytest.raises(ValueError, match="at least 1"):
-        dv.dense_parameter_count((10, 0, 1))
+        architecture.dense_parameter_count((10, 0, 1))
     with pytest.raises(TypeError, match="int"):
-        dv.dense_parameter_count((10, 2.5, 1))
+        architecture.dense_parameter_count((10, 2.5, 1))
 
 
 def test_n_parameters_of_fitted_models():
     x, y = _toy_pool()
-    assert dv.n_parameters(LogisticRegression().fit(x, y)) == 3
+    assert architecture.n_parameters(LogisticRegression().fit(x, y)) == 3
     mlp = MLPClassifier((5,)).partial_fit(x, y, classes=[0, 1])
-    assert dv.n_parameters(mlp) == dv.dense_parameter_count((2, 5, 1))
-    assert dv.n_parameters(make_pipeline(StandardScaler(), LogisticRegression()).fit(x, y)) == 3
+    assert architecture.n_parameters(mlp) == architecture.dense_parameter_count((2, 5, 1))
+    assert architecture.n_parameters(make_pipeline(StandardScaler(), LogisticRegression()).fit(x, y)) == 3
     with pytest.raises(TypeError, match="fitted"):
-        dv.n_parameters(LogisticRegression())
+        architecture.n_parameters(LogisticRegression())
 
 
 # --- augmentation ---------------------------------------------------------------------------------
 
 def test_dihedral_augment_makes_eight_distinct_label_keeping_copies():
     image = np.arange(16, dtype=np.float32).reshape(1, 4, 4, 1)
-    copies, labels = dv.dihedral_augment(np.concatenate([image, image + 100]), np.array([1, 0]))
+    copies, labels = training.dihedral_augment(np.concatenate([image, image + 100]), np.array([1, 0]))
     assert copies.shape == (16, 4, 4, 1) and copies.dtype == np.float32
     assert labels.tolist() == [1, 0] * 8
     assert np.array_equal(copies[0], image[0]), "originals come first"
@@ -215,11 +217,11 @@ def test_dihedral_augment_makes_eight_distinct_label_keeping_copies():
 
 def test_dihedral_augment_bad_input():
     with pytest.raises(ValueError, match="square"):
-        dv.dihedral_augment(np.zeros((2, 4, 5, 1)), np.zeros(2))
+        training.dihedral_augment(np.zeros((2, 4, 5, 1)), np.zeros(2))
     with pytest.raises(ValueError, match="square"):
-        dv.dihedral_augment(np.zeros((4, 4, 1)), np.zeros(4))
+        training.dihedral_augment(np.zeros((4, 4, 1)), np.zeros(4))
     with pytest.raises(ValueError, match="labels"):
-        dv.dihedral_augment(np.zeros((2, 4, 4, 1)), np.zeros(3))
+        training.dihedral_augment(np.zeros((2, 4, 4, 1)), np.zeros(3))
 
 
 # --- rare outcomes --------------------------------------------------------------------------------
@@ -227,36 +229,36 @@ def test_dihedral_augment_bad_input():
 def test_operating_point_counts():
     y = np.array([1, 1, 0, 0, 0, 0, 0, 0, 0, 0])
     s = np.array([0.9, 0.2, 0.8, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1])
-    point = dv.operating_point(y, s, 0.5)
+    point = evaluation.operating_point(y, s, 0.5)
     assert point["sensitivity"] == 0.5 and point["precision"] == 0.5
     assert point["specificity"] == pytest.approx(7 / 8) and point["accuracy"] == pytest.approx(0.8)
     assert point["flagged"] == 200 and point["cases_missed"] == 100 and point["false_alarms"] == 100
-    assert np.isnan(dv.operating_point(y, s, 0.95)["precision"]), "nobody flagged: precision undefined"
+    assert np.isnan(evaluation.operating_point(y, s, 0.95)["precision"]), "nobody flagged: precision undefined"
 
 
 def test_operating_point_bad_input():
     y = np.array([1, 0, 0])
     with pytest.raises(ValueError, match="shape"):
-        dv.operating_point(y, np.zeros(4), 0.5)
+        evaluation.operating_point(y, np.zeros(4), 0.5)
     with pytest.raises(ValueError, match="both classes"):
-        dv.operating_point(np.zeros(3, int), np.zeros(3), 0.5)
+        evaluation.operating_point(np.zeros(3, int), np.zeros(3), 0.5)
     with pytest.raises(TypeError, match="threshold"):
-        dv.operating_point(y, np.zeros(3), "0.5")
+        evaluation.operating_point(y, np.zeros(3), "0.5")
 
 
 def test_threshold_for_sensitivity():
     y = np.array([1, 1, 1, 1, 0, 0])
     s = np.array([0.9, 0.7, 0.4, 0.2, 0.5, 0.1])
-    assert dv.threshold_for_sensitivity(y, s, 0.5) == 0.7
-    assert dv.threshold_for_sensitivity(y, s, 0.75) == 0.4
-    assert dv.threshold_for_sensitivity(y, s, 1.0) == 0.2
-    assert dv.threshold_for_sensitivity(y, s, 0.01) == 0.9
+    assert evaluation.threshold_for_sensitivity(y, s, 0.5) == 0.7
+    assert evaluation.threshold_for_sensitivity(y, s, 0.75) == 0.4
+    assert evaluation.threshold_for_sensitivity(y, s, 1.0) == 0.2
+    assert evaluation.threshold_for_sensitivity(y, s, 0.01) == 0.9
     with pytest.raises(ValueError, match="no positive"):
-        dv.threshold_for_sensitivity(np.zeros(3, int), np.zeros(3), 0.5)
+        evaluation.threshold_for_sensitivity(np.zeros(3, int), np.zeros(3), 0.5)
     with pytest.raises(ValueError, match="target"):
-        dv.threshold_for_sensitivity(y, s, 1.5)
+        evaluation.threshold_for_sensitivity(y, s, 1.5)
     with pytest.raises(ValueError, match="shape"):
-        dv.threshold_for_sensitivity(y, s[:3], 0.5)
+        evaluation.threshold_for_sensitivity(y, s[:3], 0.5)
 
 
 # --- the small CNN (TensorFlow: a few seconds) ----------------------------------------------------
@@ -266,18 +268,18 @@ def cnn():
     import keras
 
     keras.utils.set_random_seed(0)
-    return dv.SmallCNN(16)
+    return models.SmallCNN(16)
 
 
 @pytest.fixture(scope="module")
 def scans():
-    from helpers.imaging import make_scans
+    from helpers.data.imaging import make_scans
 
     return make_scans(64, image_size=16, seed=0)
 
 
 def test_small_cnn_parameters_and_deterministic_reset(cnn):
-    assert dv.n_parameters(cnn) == cnn.n_parameters == 72 + 16 + 1152 + 32 + 17
+    assert architecture.n_parameters(cnn) == cnn.n_parameters == 72 + 16 + 1152 + 32 + 17
     first = cnn.reset(3).get_weights()
     assert all(np.array_equal(a, b) for a, b in zip(first, cnn.reset(3).get_weights()))
     assert not np.array_equal(first[0], cnn.reset(4).get_weights()[0])
@@ -319,20 +321,20 @@ def test_small_cnn_bad_input(cnn, scans):
     with pytest.raises(ValueError, match="l2"):
         cnn.fit(scans["images"], scans["labels"], steps=1, l2=-1)
     with pytest.raises(ValueError, match="filters"):
-        dv.SmallCNN(16, filters=(8,))
+        models.SmallCNN(16, filters=(8,))
     with pytest.raises(ValueError, match="dropout"):
-        dv.SmallCNN(16, dropout=1.0)
+        models.SmallCNN(16, dropout=1.0)
     with pytest.raises(TypeError, match="image_size"):
-        dv.SmallCNN(16.0)
+        models.SmallCNN(16.0)
 
 
 def test_cnn_fit_predict_modes(cnn, scans):
     x, y = scans["images"], scans["labels"]
     for options in ({}, {"augment": True}, {"validation_fraction": 0.25},
                     {"initial_weights": cnn.reset(9).get_weights()}):
-        scores = dv.cnn_fit_predict(cnn, steps=2, seed=1, **options)(x[:20], y[:20], x[20:])
+        scores = learning_curves.cnn_fit_predict(cnn, steps=2, seed=1, **options)(x[:20], y[:20], x[20:])
         assert scores.shape == (44,)
     with pytest.raises(TypeError, match="SmallCNN"):
-        dv.cnn_fit_predict(object(), steps=2)
+        learning_curves.cnn_fit_predict(object(), steps=2)
     with pytest.raises(ValueError, match="validation_fraction"):
-        dv.cnn_fit_predict(cnn, steps=2, validation_fraction=1.0)
+        learning_curves.cnn_fit_predict(cnn, steps=2, validation_fraction=1.0)

@@ -7,7 +7,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from helpers import clinical_notes, ehr, environment, plotting, training
+from helpers import environment, plotting, training
+from helpers.data import clinical_notes, records
 
 
 def test_seed_resolution(monkeypatch):
@@ -51,28 +52,28 @@ def test_check_environment_names_a_missing_package():
 
 
 def test_cohort_is_deterministic_and_plausible():
-    a, b = ehr.make_cohort(300, seed=1), ehr.make_cohort(300, seed=1)
+    a, b = records.make_cohort(300, seed=1), records.make_cohort(300, seed=1)
     pd.testing.assert_frame_equal(a, b)
-    assert list(a.columns) == list(ehr.COLUMNS)
+    assert list(a.columns) == list(records.COLUMNS)
     assert a["age"].between(30, 90).all() and a["temperature"].between(35.5, 38.5).all()
     assert 0.15 < a["cardiac_event_5y"].mean() < 0.4
-    assert not ehr.make_cohort(300, seed=2).equals(a)
+    assert not records.make_cohort(300, seed=2).equals(a)
 
 
 def test_cohort_outcome_follows_the_true_risk_model():
-    cohort = ehr.make_cohort(4000, seed=0)
-    logit = ehr.true_risk_logit(cohort)
+    cohort = records.make_cohort(4000, seed=0)
+    logit = records.true_risk_logit(cohort)
     high, low = cohort["cardiac_event_5y"][logit > 0].mean(), cohort["cardiac_event_5y"][logit < -2].mean()
     assert high > 0.5 > 0.15 > low
 
 
 def test_cohort_bad_input():
     with pytest.raises(ValueError, match="n_patients must be at least 1"):
-        ehr.make_cohort(0)
+        records.make_cohort(0)
     with pytest.raises(TypeError, match="n_patients must be an int"):
-        ehr.make_cohort(10.5)
+        records.make_cohort(10.5)
     with pytest.raises(ValueError, match="missing the risk-factor columns"):
-        ehr.true_risk_logit(pd.DataFrame({"age": [50]}))
+        records.true_risk_logit(pd.DataFrame({"age": [50]}))
 
 
 def test_notes_have_labels_and_negations():

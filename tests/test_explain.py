@@ -9,7 +9,7 @@ os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
 import numpy as np
 import pytest
 
-from helpers import explain
+from helpers import attribution, models, plotting
 
 
 @pytest.fixture(scope="module")
@@ -46,73 +46,73 @@ def tiny_cnn(keras):
 
 def test_single_output_and_mean_abs_shap():
     values = np.array([[1.0, -3.0], [-1.0, 1.0]])[..., None]
-    assert explain.single_output(values).shape == (2, 2)
-    assert explain.single_output([values[..., 0]]).shape == (2, 2)
-    ranking = explain.mean_abs_shap(values, ["a", "b"])
+    assert attribution.single_output(values).shape == (2, 2)
+    assert attribution.single_output([values[..., 0]]).shape == (2, 2)
+    ranking = attribution.mean_abs_shap(values, ["a", "b"])
     assert list(ranking.index) == ["b", "a"]
     assert ranking["b"] == pytest.approx(2.0) and ranking["a"] == pytest.approx(1.0)
 
 
 def test_mean_abs_shap_bad_input():
     with pytest.raises(ValueError, match="feature_names"):
-        explain.mean_abs_shap(np.zeros((4, 3)), ["a", "b"])
+        attribution.mean_abs_shap(np.zeros((4, 3)), ["a", "b"])
     with pytest.raises(ValueError, match="one model output"):
-        explain.single_output(np.zeros((4, 3, 2)))
+        attribution.single_output(np.zeros((4, 3, 2)))
     with pytest.raises(ValueError, match="dimensions"):
-        explain.single_output(np.zeros(4))
+        attribution.single_output(np.zeros(4))
     with pytest.raises(TypeError, match="numbers"):
-        explain.single_output(np.array([["a", "b"]]))
+        attribution.single_output(np.array([["a", "b"]]))
 
 
 def test_batched_predict_matches_the_model(linear_model):
     x = np.random.default_rng(0).normal(size=(10, 3)).astype(np.float32)
-    predict = explain.batched_predict(linear_model, batch_size=3)
+    predict = models.batched_predict(linear_model, batch_size=3)
     expected = 2 * x[:, 0] - x[:, 1] + 0.5
     np.testing.assert_allclose(predict(x), expected, rtol=1e-5, atol=1e-5)
-    flat = explain.batched_predict(linear_model, input_shape=(3,))
+    flat = models.batched_predict(linear_model, input_shape=(3,))
     np.testing.assert_allclose(flat(x.reshape(10, 3)), expected, rtol=1e-5, atol=1e-5)
     with pytest.raises(TypeError, match="Keras model"):
-        explain.batched_predict(lambda x: x)
+        models.batched_predict(lambda x: x)
     with pytest.raises(ValueError, match="batch_size"):
-        explain.batched_predict(linear_model, batch_size=0)
+        models.batched_predict(linear_model, batch_size=0)
     with pytest.raises(ValueError, match="output_index"):
-        explain.batched_predict(linear_model, output_index=3)(x)
+        models.batched_predict(linear_model, output_index=3)(x)
 
 
 def test_integrated_gradients_of_a_linear_model_are_exact(linear_model):
     x = np.array([[1.0, 2.0, 3.0], [-1.0, 0.5, 0.0]], np.float32)
-    attributions = explain.integrated_gradients(linear_model, x, steps=4)
+    attributions = attribution.integrated_gradients(linear_model, x, steps=4)
     np.testing.assert_allclose(attributions, x * np.array([2.0, -1.0, 0.0]), atol=1e-5)
     # Completeness: attributions add up to score(x) - score(baseline).
     baseline = np.array([1.0, 1.0, 1.0], np.float32)
-    attributions = explain.integrated_gradients(linear_model, x, baseline=baseline, steps=3, batch_size=4)
-    predict = explain.batched_predict(linear_model)
+    attributions = attribution.integrated_gradients(linear_model, x, baseline=baseline, steps=3, batch_size=4)
+    predict = models.batched_predict(linear_model)
     np.testing.assert_allclose(attributions.sum(axis=1), predict(x) - predict(baseline[None]), atol=1e-5)
     with pytest.raises(ValueError, match="baseline"):
-        explain.integrated_gradients(linear_model, x, baseline=np.zeros(5))
+        attribution.integrated_gradients(linear_model, x, baseline=np.zeros(5))
     with pytest.raises(ValueError, match="steps"):
-        explain.integrated_gradients(linear_model, x, steps=0)
+        attribution.integrated_gradients(linear_model, x, steps=0)
     with pytest.raises(ValueError, match="shape"):
-        explain.integrated_gradients(linear_model, np.zeros(3))
+        attribution.integrated_gradients(linear_model, np.zeros(3))
 
 
 def test_saliency_and_grad_cam_find_the_bright_spot(tiny_cnn):
     images = np.zeros((2, 8, 8, 1), np.float32)
     images[0, 2, 5] = 1.0
     images[1, 6, 1] = 1.0
-    saliency = explain.input_gradient_saliency(tiny_cnn, images, batch_size=1)
+    saliency = attribution.input_gradient_saliency(tiny_cnn, images, batch_size=1)
     assert saliency.shape == (2, 8, 8) and saliency.min() >= 0
-    cam = explain.grad_cam(tiny_cnn, images, "conv")
+    cam = attribution.grad_cam(tiny_cnn, images, "conv")
     assert cam.shape == (2, 8, 8) and cam.min() >= 0 and cam.max() == pytest.approx(1.0)
     masks = np.zeros((2, 8, 8), bool)
     masks[0, 2, 5] = masks[1, 6, 1] = True
-    assert explain.pointing_game(cam, masks).all()
+    assert attribution.pointing_game(cam, masks).all()
     with pytest.raises(ValueError, match="not a layer"):
-        explain.grad_cam(tiny_cnn, images, "no_such_layer")
+        attribution.grad_cam(tiny_cnn, images, "no_such_layer")
     with pytest.raises(TypeError, match="layer name"):
-        explain.grad_cam(tiny_cnn, images, 3)
+        attribution.grad_cam(tiny_cnn, images, 3)
     with pytest.raises(ValueError, match="dimensions"):
-        explain.input_gradient_saliency(tiny_cnn, images[..., 0])
+        attribution.input_gradient_saliency(tiny_cnn, images[..., 0])
 
 
 def test_pointing_game_with_tolerance():
@@ -122,15 +122,15 @@ def test_pointing_game_with_tolerance():
     heat[2, 2, 3] = 1.0  # one pixel beside the mask
     masks = np.zeros((3, 5, 5), bool)
     masks[:, 2, 2] = True
-    np.testing.assert_array_equal(explain.pointing_game(heat, masks), [True, False, False])
-    np.testing.assert_array_equal(explain.pointing_game(heat, masks, tolerance=1), [True, False, True])
-    assert explain.chance_hit_rate(masks) == pytest.approx(1 / 25)
-    assert explain.chance_hit_rate(masks, tolerance=1) == pytest.approx(9 / 25)
-    assert explain.grow_mask(masks, 1)[0].sum() == 9
+    np.testing.assert_array_equal(attribution.pointing_game(heat, masks), [True, False, False])
+    np.testing.assert_array_equal(attribution.pointing_game(heat, masks, tolerance=1), [True, False, True])
+    assert attribution.chance_hit_rate(masks) == pytest.approx(1 / 25)
+    assert attribution.chance_hit_rate(masks, tolerance=1) == pytest.approx(9 / 25)
+    assert attribution.grow_mask(masks, 1)[0].sum() == 9
     with pytest.raises(ValueError, match="same shape"):
-        explain.pointing_game(heat, masks[:2])
+        attribution.pointing_game(heat, masks[:2])
     with pytest.raises(ValueError, match="tolerance"):
-        explain.pointing_game(heat, masks, tolerance=-1)
+        attribution.pointing_game(heat, masks, tolerance=-1)
 
 
 def test_attribution_share():
@@ -139,22 +139,22 @@ def test_attribution_share():
     heat[0, 3, 3] = -1.0  # absolute values count
     region = np.zeros((4, 4), bool)
     region[0, 0] = True
-    np.testing.assert_allclose(explain.attribution_share(heat, region), [0.75, 0.0])
+    np.testing.assert_allclose(attribution.attribution_share(heat, region), [0.75, 0.0])
     with pytest.raises(ValueError, match="region"):
-        explain.attribution_share(heat, np.zeros((3, 3), bool))
+        attribution.attribution_share(heat, np.zeros((3, 3), bool))
 
 
 def test_peak_offsets():
     attributions = np.zeros((2, 10, 1))
     attributions[0, 4] = -2.0
     attributions[1, 7] = 1.0
-    np.testing.assert_array_equal(explain.peak_offsets(attributions, np.array([5, 7])), [-1, 0])
+    np.testing.assert_array_equal(attribution.peak_offsets(attributions, np.array([5, 7])), [-1, 0])
     with pytest.raises(ValueError, match="lie in"):
-        explain.peak_offsets(attributions, np.array([-1, 3]))
+        attribution.peak_offsets(attributions, np.array([-1, 3]))
     with pytest.raises(TypeError, match="integers"):
-        explain.peak_offsets(attributions, np.array([1.5, 3.0]))
+        attribution.peak_offsets(attributions, np.array([1.5, 3.0]))
     with pytest.raises(ValueError, match="entries"):
-        explain.peak_offsets(attributions, np.array([1]))
+        attribution.peak_offsets(attributions, np.array([1]))
 
 
 def test_show_explanation_draws_and_checks_sizes():
@@ -166,11 +166,11 @@ def test_show_explanation_draws_and_checks_sizes():
     fig, ax = plt.subplots()
     mask = np.zeros((6, 6), bool)
     mask[2:4, 2:4] = True
-    explain.show_explanation(ax, np.full((6, 6, 1), 0.5), np.random.default_rng(0).random((6, 6)),
+    plotting.show_explanation(ax, np.full((6, 6, 1), 0.5), np.random.default_rng(0).random((6, 6)),
                              mask=mask, title="demo")
     assert ax.get_title() == "demo"
     with pytest.raises(ValueError, match="same size"):
-        explain.show_explanation(ax, np.zeros((6, 6)), np.zeros((5, 5)))
+        plotting.show_explanation(ax, np.zeros((6, 6)), np.zeros((5, 5)))
     plt.close(fig)
 
 
@@ -178,30 +178,30 @@ def test_logit_score_survives_a_saturated_sigmoid(keras):
     model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1, activation="sigmoid")])
     model.layers[0].set_weights([np.array([[30.0], [0.0]], np.float32), np.zeros(1, np.float32)])
     x = np.array([[2.0, 1.0]], np.float32)  # logit 60: the sigmoid's output is 1.0 in float32
-    logit = explain.batched_predict(model)(x)
-    probability = explain.batched_predict(model, score="output")(x)
+    logit = models.batched_predict(model)(x)
+    probability = models.batched_predict(model, score="output")(x)
     assert logit[0] == pytest.approx(60.0) and probability[0] == pytest.approx(1.0)
-    attributions = explain.integrated_gradients(model, x, steps=8)
+    attributions = attribution.integrated_gradients(model, x, steps=8)
     np.testing.assert_allclose(attributions, [[60.0, 0.0]], atol=1e-3)
-    from helpers.explain import _gradients
+    from helpers.attribution import _gradients
 
     assert np.abs(_gradients(model, x, 0, 1, "output")).max() < 1e-6, "the probability's slope vanishes"
     np.testing.assert_allclose(_gradients(model, x, 0, 1, "logit"), [[30.0, 0.0]], atol=1e-4)
     with pytest.raises(ValueError, match="score"):
-        explain.batched_predict(model, score="probability")
+        models.batched_predict(model, score="probability")
 
 
 def test_build_gap_cnn_works_with_grad_cam(keras):
-    model = explain.build_gap_cnn((16, 16, 1), mean=0.4, std=0.1)
+    model = models.build_gap_cnn((16, 16, 1), mean=0.4, std=0.1)
     assert model.output_shape == (None, 1)
-    assert explain.GAP_CNN_LAST_CONV in [layer.name for layer in model.layers]
+    assert models.GAP_CNN_LAST_CONV in [layer.name for layer in model.layers]
     images = np.random.default_rng(1).random((3, 16, 16, 1)).astype(np.float32)
-    cam = explain.grad_cam(model, images, explain.GAP_CNN_LAST_CONV)
+    cam = attribution.grad_cam(model, images, models.GAP_CNN_LAST_CONV)
     assert cam.shape == (3, 16, 16) and np.isfinite(cam).all()
-    assert explain.build_gap_cnn((16, 16, 1), 3).output_shape == (None, 3)
+    assert models.build_gap_cnn((16, 16, 1), 3).output_shape == (None, 3)
     with pytest.raises(ValueError, match="n_classes"):
-        explain.build_gap_cnn((16, 16, 1), 1)
+        models.build_gap_cnn((16, 16, 1), 1)
     with pytest.raises(ValueError, match="input_shape"):
-        explain.build_gap_cnn((16, 16))
+        models.build_gap_cnn((16, 16))
     with pytest.raises(ValueError, match="8 x 8"):
-        explain.build_gap_cnn((4, 4, 1))
+        models.build_gap_cnn((4, 4, 1))

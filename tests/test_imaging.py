@@ -6,8 +6,8 @@ import time
 import numpy as np
 import pytest
 
-from helpers import imaging
-from helpers.imaging import CLASS_NAMES, make_scans
+from helpers.data import imaging
+from helpers.data.imaging import CLASS_NAMES, make_scans
 
 
 @pytest.fixture(scope="module")

@@ -8,9 +8,10 @@ import sys
 import numpy as np
 import pytest
 
-from helpers import ROOT
-from helpers import train_image_classifier as tic
-from helpers.imaging import to_medmnist_format
+from helpers import ROOT, architecture, evaluation, models, train_image_classifier as tic, training
+from helpers.data import medmnist
+
+from helpers.data.imaging import to_medmnist_format
 
 
 @pytest.fixture(scope="module")
@@ -58,20 +59,20 @@ def test_bad_arrays_get_clear_errors(tmp_path, arrays, mutate, message):
     bad = dict(arrays)
     mutate(bad)
     path = save(tmp_path / "bad.npz", bad)
-    with pytest.raises(tic.ImageFileError, match=message):
-        tic.load_medmnist_npz(path)
+    with pytest.raises(medmnist.ImageFileError, match=message):
+        medmnist.load_medmnist_npz(path)
     assert tic.main([str(path)]) == 2  # the command prints "error: ..." and exits with status 2
 
 
 def test_not_an_npz_and_missing_file(tmp_path, capsys):
     text = tmp_path / "notes.npz"
     text.write_text("this is not a NumPy archive")
-    with pytest.raises(tic.ImageFileError, match="not an .npz file"):
-        tic.load_medmnist_npz(text)
+    with pytest.raises(medmnist.ImageFileError, match="not an .npz file"):
+        medmnist.load_medmnist_npz(text)
     assert tic.main([str(text)]) == 2
     assert "not an .npz file" in capsys.readouterr().err
     with pytest.raises(FileNotFoundError):
-        tic.load_medmnist_npz(tmp_path / "absent.npz")
+        medmnist.load_medmnist_npz(tmp_path / "absent.npz")
     assert tic.main([str(tmp_path / "absent.npz")]) == 2
     assert "no such file" in capsys.readouterr().err
 
@@ -100,64 +101,64 @@ def test_rgb_multiclass_arrays_train(arrays):
 
 def test_prepare_images_scales_and_shrinks():
     images = np.full((2, 128, 96), 255, np.uint8)
-    out = tic.prepare_images(images, max_size=64)
+    out = medmnist.prepare_images(images, max_size=64)
     assert out.shape == (2, 64, 48, 1) and out.dtype == np.float32 and np.allclose(out, 1.0)
-    floats = tic.prepare_images(np.full((1, 28, 28, 3), 0.5, np.float32))
+    floats = medmnist.prepare_images(np.full((1, 28, 28, 3), 0.5, np.float32))
     assert floats.shape == (1, 28, 28, 3) and np.allclose(floats, 0.5)
 
 
 def test_class_weights_balance_the_classes():
-    weights = tic.class_weights(np.array([0, 0, 0, 1]))
+    weights = training.class_weights(np.array([0, 0, 0, 1]))
     assert weights[1] == pytest.approx(3 * weights[0])
     with pytest.raises(ValueError):
-        tic.class_weights(np.array([0, 0, 2]))
+        training.class_weights(np.array([0, 0, 2]))
 
 
 def test_youden_threshold_separates():
     y = np.array([0, 0, 0, 1, 1, 1])
     scores = np.array([0.1, 0.2, 0.3, 0.6, 0.7, 0.8])
-    threshold = tic.youden_threshold(y, scores)
+    threshold = evaluation.youden_threshold(y, scores)
     assert 0.3 < threshold <= 0.6
 
 
 def test_conv_output_size():
-    assert tic.conv_output_size(32, 3, 1, "same") == 32
-    assert tic.conv_output_size(32, 2, 2, "valid") == 16
-    assert tic.conv_output_size(32, 5, 1, "valid") == 28
+    assert architecture.conv_output_size(32, 3, 1, "same") == 32
+    assert architecture.conv_output_size(32, 2, 2, "valid") == 16
+    assert architecture.conv_output_size(32, 5, 1, "valid") == 28
     with pytest.raises(ValueError):
-        tic.conv_output_size(32, 3, 0)
+        architecture.conv_output_size(32, 3, 0)
     with pytest.raises(ValueError):
-        tic.conv_output_size(32, 3, 1, "full")
+        architecture.conv_output_size(32, 3, 1, "full")
 
 
 def test_builders_and_multiply_adds():
-    max_pool = tic.build_lenet((32, 32, 1), 2, pooling="max")
-    no_pool = tic.build_lenet((32, 32, 1), 2, pooling="none")
-    strided = tic.build_lenet((32, 32, 1), 2, pooling="strided")
+    max_pool = models.build_lenet((32, 32, 1), 2, pooling="max")
+    no_pool = models.build_lenet((32, 32, 1), 2, pooling="none")
+    strided = models.build_lenet((32, 32, 1), 2, pooling="strided")
     assert max_pool.output_shape == (None, 1)
-    assert tic.build_lenet((28, 28, 3), 5).output_shape == (None, 5)
+    assert models.build_lenet((28, 28, 3), 5).output_shape == (None, 5)
     assert no_pool.count_params() > 10 * max_pool.count_params()
-    assert tic.count_multiply_adds(no_pool) > 3 * tic.count_multiply_adds(max_pool)
-    assert tic.count_multiply_adds(strided) < tic.count_multiply_adds(max_pool)
+    assert architecture.count_multiply_adds(no_pool) > 3 * architecture.count_multiply_adds(max_pool)
+    assert architecture.count_multiply_adds(strided) < architecture.count_multiply_adds(max_pool)
     # conv1: 32*32 positions x 3*3*1 weights x 16 filters; conv2 on 16*16 positions x 3*3*16 x 32;
     # dense: 8*8*32 inputs x 64 units; output: 64 x 1.
     expected = 32 * 32 * 9 * 16 + 16 * 16 * 9 * 16 * 32 + 8 * 8 * 32 * 64 + 64
-    assert tic.count_multiply_adds(max_pool) == expected
-    plain = tic.build_deep_stack((32, 32, 1), 2, depth=6, residual=False)
-    residual = tic.build_deep_stack((32, 32, 1), 2, depth=6, residual=True)
+    assert architecture.count_multiply_adds(max_pool) == expected
+    plain = models.build_deep_stack((32, 32, 1), 2, depth=6, residual=False)
+    residual = models.build_deep_stack((32, 32, 1), 2, depth=6, residual=True)
     assert plain.count_params() == residual.count_params()
-    for build in (tic.build_vgg_small, tic.build_resnet_small):
+    for build in (models.build_vgg_small, models.build_resnet_small):
         assert build((32, 32, 1), 2).output_shape == (None, 1)
 
 
 @pytest.mark.parametrize("call", [
-    lambda: tic.build_lenet((32, 32), 2),
-    lambda: tic.build_lenet((32, 32, 1), 1),
-    lambda: tic.build_lenet((32, 32, 1), 2, pooling="median"),
-    lambda: tic.build_deep_stack((32, 32, 1), 2, depth=5),
-    lambda: tic.train_image_classifier(np.zeros((4, 8, 8, 1)), np.zeros(3), np.zeros((2, 8, 8, 1)), np.zeros(2)),
-    lambda: tic.train_image_classifier(np.zeros((4, 8, 8)), np.zeros(4), np.zeros((2, 8, 8, 1)), np.zeros(2)),
-    lambda: tic.validate_arrays({"train_images": np.zeros((2, 8, 8))}),
+    lambda: models.build_lenet((32, 32), 2),
+    lambda: models.build_lenet((32, 32, 1), 1),
+    lambda: models.build_lenet((32, 32, 1), 2, pooling="median"),
+    lambda: models.build_deep_stack((32, 32, 1), 2, depth=5),
+    lambda: training.train_image_classifier(np.zeros((4, 8, 8, 1)), np.zeros(3), np.zeros((2, 8, 8, 1)), np.zeros(2)),
+    lambda: training.train_image_classifier(np.zeros((4, 8, 8)), np.zeros(4), np.zeros((2, 8, 8, 1)), np.zeros(2)),
+    lambda: medmnist.validate_arrays({"train_images": np.zeros((2, 8, 8))}),
 ])
 def test_bad_input(call):
     with pytest.raises(ValueError):

@@ -3,24 +3,24 @@ from __future__ import annotations
 
 import numpy as np
 
-from helpers import datasets
+from helpers.data import files
 from helpers.exercises import Exercise
 
 
 def _old_smoker_event_rate() -> float:
-    cohort = datasets.load("ehr_cohort")
+    cohort = files.load("ehr_cohort")
     group = cohort[(cohort["age"] >= 70) & (cohort["smoker"] == 1)]
     return float(group["cardiac_event_5y"].mean())
 
 
 def _risk_ratio() -> float:
-    cohort = datasets.load("ehr_cohort")
+    cohort = files.load("ehr_cohort")
     rates = cohort.groupby("smoker")["cardiac_event_5y"].mean()
     return float(rates[1] / rates[0])
 
 
 def _cough_share() -> float:
-    notes = datasets.load("clinical_notes")
+    notes = files.load("clinical_notes")
     pneumonia = notes[notes["pneumonia"] == 1]
     return float(pneumonia["text"].str.lower().str.contains("cough").mean())
 
@@ -47,8 +47,9 @@ q1 = Exercise(
                          "of cardiac_event_5y."),
     hint_text="Combine two conditions with &, each in parentheses: cohort[(cond1) & (cond2)].",
     solution_code="""
-from helpers import datasets
-cohort = datasets.load("ehr_cohort")
+from helpers.data import files
+
+cohort = files.load("ehr_cohort")
 group = cohort[(cohort["age"] >= 70) & (cohort["smoker"] == 1)]
 answer = group["cardiac_event_5y"].mean()
 """,
@@ -61,8 +62,9 @@ q2 = Exercise(
     checker=_check_risk_ratio,
     hint_text="cohort.groupby('smoker')['cardiac_event_5y'].mean() gives one rate per group.",
     solution_code="""
-from helpers import datasets
-cohort = datasets.load("ehr_cohort")
+from helpers.data import files
+
+cohort = files.load("ehr_cohort")
 rates = cohort.groupby("smoker")["cardiac_event_5y"].mean()
 answer = rates[1] / rates[0]
 """,
@@ -77,8 +79,9 @@ q3 = Exercise(
                          "text.str.lower().str.contains('cough')."),
     hint_text="notes[notes['pneumonia'] == 1]['text'].str.lower().str.contains('cough') is True/False per note.",
     solution_code="""
-from helpers import datasets
-notes = datasets.load("clinical_notes")
+from helpers.data import files
+
+notes = files.load("clinical_notes")
 pneumonia = notes[notes["pneumonia"] == 1]
 answer = pneumonia["text"].str.lower().str.contains("cough").mean()
 """,

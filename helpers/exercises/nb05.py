@@ -171,17 +171,17 @@ def _check_q4(answer: object) -> None:
 q4 = Exercise(
     title="Exercise 4 (missed events)",
     checker=_check_q4,
-    hint_text="y_missed = dq.flip_labels(y_train, 0.3, seed=SEED, events_only=True); fit the baseline on it; "
+    hint_text="y_missed = faults.flip_labels(y_train, 0.3, seed=SEED, events_only=True); fit the baseline on it; "
               "then model.predict_proba(X_test)[:, 1].mean() / y_test.mean().",
     solution_code="""
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
-from helpers import data_quality as dq, ehr
+from helpers.data import faults, records
 
-X_train, y_train = dq.features(ehr.make_cohort(3000, seed=0))
-X_test, y_test = dq.features(ehr.make_cohort(3000, seed=1))
-y_missed = dq.flip_labels(y_train, 0.3, seed=0, events_only=True)
+X_train, y_train = records.features(records.make_cohort(3000, seed=0))
+X_test, y_test = records.features(records.make_cohort(3000, seed=1))
+y_missed = faults.flip_labels(y_train, 0.3, seed=0, events_only=True)
 model = make_pipeline(StandardScaler(), LogisticRegression(max_iter=1000)).fit(X_train, y_missed)
 answer = model.predict_proba(X_test)[:, 1].mean() / y_test.mean()
 """,

@@ -29,7 +29,10 @@ from helpers.validation import check_int
 
 #: Rhythm class names, indexed by the integer labels of :func:`make_ecg_windows`.
 RHYTHM_CLASSES: tuple[str, ...] = ("normal sinus", "ectopic beats", "AF-like irregular")
+
+
 NORMAL, ECTOPIC, AF_LIKE = 0, 1, 2
+
 
 #: Sinus-beat waves: name -> (time of the wave's peak relative to the R peak in s, amplitude in mV,
 #: width (Gaussian standard deviation) in s). Roughly a lead-II-like beat.
@@ -40,12 +43,15 @@ SINUS_WAVES: dict[str, tuple[float, float, float]] = {
     "S": (0.035, -0.25, 0.012),
     "T": (0.27, 0.30, 0.050),
 }
+
+
 #: Premature-ventricular-beat waves, same layout: no P wave, a wide QRS, a discordant T wave.
 #: The QRS and T signs are flipped together at random per window (PVCs of either polarity).
 PVC_WAVES: dict[str, tuple[float, float, float]] = {
     "QRS": (0.0, 1.60, 0.035),
     "T": (0.30, -0.45, 0.070),
 }
+
 
 _MAX_BEAT_SLOTS_MARGIN = 3
 

@@ -11,14 +11,24 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from helpers.datasets import DatasetFile, csv_bytes
+from helpers.data.files import DatasetFile, csv_bytes
 
 PNEUMONIA_FINDINGS = ("fever", "productive cough", "crackles at the right base", "pleuritic chest pain")
+
+
 OTHER_FINDINGS = ("headache", "nausea", "back pain", "dizziness", "sore throat", "fatigue")
+
+
 NEGATION_TEMPLATES = ("denies {}", "no {}", "negative for {}")
+
+
 #: Examination findings are not something a patient can deny: they get their own negative phrasing.
 EXAM_NEGATIONS = {"crackles at the right base": "no crackles on auscultation"}
+
+
 COMPLAINTS_PNEUMONIA = ("cough and fever for 3 days", "shortness of breath", "chest pain on breathing")
+
+
 COMPLAINTS_OTHER = ("fall at home", "abdominal pain", "headache since yesterday", "shortness of breath",
                     "dizziness", "chest pain on breathing")
 

@@ -23,14 +23,12 @@ Everything is deterministic given ``seed``. No real patient is behind any row.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Callable, Iterable
+from typing import Callable, Iterable
 
 import numpy as np
 import pandas as pd
-from sklearn.base import clone
-from sklearn.metrics import roc_auc_score
-from threadpoolctl import threadpool_limits
 
+from helpers.data.records import ID_COLUMN, NUMERIC_COLUMNS, OUTCOME, check_cohort
 from helpers.validation import check_int, check_number
 
 #: Every kind of fault :func:`inject_faults` injects, in the order of the summary table.
@@ -38,19 +36,16 @@ FAULT_KINDS: tuple[str, ...] = (
     "missing_mcar", "missing_mar", "missing_mnar", "noise", "unit_fahrenheit", "unit_mmol",
     "impossible", "duplicate", "label_flip",
 )
+
+
 #: Missingness mechanisms accepted by :func:`blank_columns`.
 MECHANISMS: tuple[str, ...] = ("MCAR", "MAR", "MNAR")
+
+
 #: Default strength of each mechanism in :func:`blank_columns` (see :func:`pick_rows`): MAR blanks
 #: younger patients more often (driver: age), MNAR blanks high values more often.
 DEFAULT_STRENGTH: dict[str, float] = {"MCAR": 0.0, "MAR": -2.0, "MNAR": 2.0}
 
-OUTCOME = "cardiac_event_5y"
-ID_COLUMN = "patient_id"
-#: Numeric predictors of the cohort (``sex`` becomes ``is_male`` in :func:`features`).
-NUMERIC_COLUMNS: tuple[str, ...] = (
-    "age", "bmi", "systolic_bp", "heart_rate", "glucose", "cholesterol", "creatinine",
-    "temperature", "smoker",
-)
 
 #: Which columns each fault touches in :func:`inject_faults`, and the clinical story behind it.
 FAULT_PLAN: dict[str, dict] = {
@@ -73,6 +68,7 @@ FAULT_PLAN: dict[str, dict] = {
                                                   "a code entered in the wrong box"},
 }
 
+
 #: Hard limits (inclusive): outside them no living adult can be, in the cohort's units.
 HARD_LIMITS: dict[str, tuple[float, float]] = {
     "age": (18, 110),            # years (an adult cohort)
@@ -85,12 +81,14 @@ HARD_LIMITS: dict[str, tuple[float, float]] = {
     "temperature": (25, 45),     # degrees C
 }
 
+
 #: The only codes allowed in categorical columns.
 ALLOWED_CODES: dict[str, frozenset] = {
     "sex": frozenset({"F", "M"}),
     "smoker": frozenset({0, 1}),
     OUTCOME: frozenset({0, 1}),
 }
+
 
 #: Sentinels and typing errors :func:`inject_faults` writes for the ``impossible`` fault.
 IMPOSSIBLE_VALUES: dict[str, tuple[float, ...]] = {
@@ -104,6 +102,7 @@ IMPOSSIBLE_VALUES: dict[str, tuple[float, ...]] = {
     "temperature": (0.0, 999.0, -1.0),
     "smoker": (9, 2, -1),
 }
+
 
 #: 1 mmol/L of glucose in mg/dL (molar mass 180.16 g/mol).
 GLUCOSE_MG_PER_MMOL = 18.016
@@ -135,6 +134,7 @@ UNIT_RULES: tuple[UnitRule, ...] = (
     UnitRule("glucose", "unit_mmol", glucose_mmol_to_mg, (40.0, 600.0)),
 )
 
+
 #: Hard limits for scikit-learn's diabetes study (``load_diabetes(scaled=False)``), in its units.
 DIABETES_LIMITS: dict[str, tuple[float, float]] = {
     "age": (18, 110),     # years
@@ -147,30 +147,22 @@ DIABETES_LIMITS: dict[str, tuple[float, float]] = {
     "s5": (2.3, 8.6),     # natural log of triglycerides in mg/dL (10 to 5,400 mg/dL)
     "s6": (20, 1500),     # glucose, mg/dL
 }
+
+
 #: Codes allowed in the diabetes study (its sex column is coded 1/2; which is which is not documented).
 DIABETES_CODES: dict[str, frozenset] = {"sex": frozenset({1.0, 2.0})}
+
+
 #: The glucose unit rule, for the diabetes study's ``s6`` column.
 DIABETES_UNIT_RULES: tuple[UnitRule, ...] = (UnitRule("s6", "unit_mmol", glucose_mmol_to_mg, (40.0, 600.0)),)
 
+
 #: Columns of the fault log and of the findings table.
 LOG_COLUMNS: tuple[str, ...] = ("row", ID_COLUMN, "column", "kind", "clean_value", "dirty_value")
+
+
 FINDING_COLUMNS: tuple[str, ...] = ("row", "column", "check")
 
-
-# --- argument checks -------------------------------------------------------------------------
-
-def _check_cohort(frame: object, argument: str = "clean", min_rows: int = 20) -> None:
-    if not isinstance(frame, pd.DataFrame):
-        raise TypeError(f"{argument} must be a pandas DataFrame (from helpers.ehr.make_cohort), "
-                        f"got {type(frame).__name__}")
-    lacking = sorted({ID_COLUMN, OUTCOME, "sex", *NUMERIC_COLUMNS} - set(frame.columns))
-    if lacking:
-        raise ValueError(f"{argument} lacks the cohort columns {lacking}; make it with helpers.ehr.make_cohort")
-    if len(frame) < min_rows:
-        raise ValueError(f"{argument} must have at least {min_rows} rows, got {len(frame)}")
-
-
-# --- choosing rows: the three missingness mechanisms -------------------------------------------
 
 def pick_rows(n_rows: int, rate: float, *, rng: np.random.Generator, driver: np.ndarray | None = None,
               strength: float = 0.0, eligible: np.ndarray | None = None) -> np.ndarray:
@@ -257,8 +249,6 @@ def flip_labels(labels: np.ndarray, rate: float, *, seed: int, events_only: bool
     return np.where(flip, 1 - labels, labels).astype(int)
 
 
-# --- injecting faults ------------------------------------------------------------------------
-
 def inject_faults(clean: pd.DataFrame, *, seed: int, missing_rate: float = 0.10,
                   noise_rate: float = 0.10, unit_rate: float = 0.03, impossible_rate: float = 0.004,
                   duplicate_rate: float = 0.02, label_noise: float = 0.05
@@ -284,7 +274,7 @@ def inject_faults(clean: pd.DataFrame, *, seed: int, missing_rate: float = 0.10,
         NaN where they do not apply). A cell carries at most one fault; a duplicated row repeats
         the faults of the row it copies, and they are logged for it too.
     """
-    _check_cohort(clean)
+    check_cohort(clean, "clean", min_rows=20)
     seed = check_int("seed", seed, 0)
     rates = {name: check_number(name, value, 0.0, 0.9) for name, value in (
         ("missing_rate", missing_rate), ("noise_rate", noise_rate), ("unit_rate", unit_rate),
@@ -374,8 +364,6 @@ def _add_duplicates(dirty: pd.DataFrame, records: list[tuple], rate: float,
         renumbered.extend((int(copy_row), *rest) for _, *rest in by_source.get(int(source), []))
     return combined, renumbered
 
-
-# --- finding and fixing faults -----------------------------------------------------------------
 
 def find_faults(frame: pd.DataFrame, *, id_column: str | None = ID_COLUMN,
                 limits: dict[str, tuple[float, float]] | None = None,
@@ -523,7 +511,7 @@ def missingness_table(dirty: pd.DataFrame, fault_log: pd.DataFrame, *, driver: s
     the fault log: hidden in real life) next to the mean of the recorded ones, in the column's
     unit. Implausible values are left out of the means.
     """
-    _check_cohort(dirty, "dirty")
+    check_cohort(dirty, "dirty", min_rows=20)
     if not isinstance(fault_log, pd.DataFrame) or not set(LOG_COLUMNS) <= set(fault_log.columns):
         raise ValueError(f"fault_log must be the fault log of inject_faults (columns {list(LOG_COLUMNS)})")
     if driver not in dirty.columns:
@@ -543,31 +531,3 @@ def missingness_table(dirty: pd.DataFrame, fault_log: pd.DataFrame, *, driver: s
     order = {mechanism: i for i, mechanism in enumerate(MECHANISMS)}
     table = pd.DataFrame(rows).set_index("column")
     return table.sort_values("mechanism", key=lambda s: s.map(order), kind="stable").round(2)
-
-
-def features(frame: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray]:
-    """Model inputs and labels: ``X`` (n, 10) floats, NaN kept, ``sex`` as ``is_male``; ``y`` (n,) 0/1 ints."""
-    _check_cohort(frame, "frame", min_rows=1)
-    x = frame[list(NUMERIC_COLUMNS)].astype(float)
-    x.insert(1, "is_male", np.where(frame["sex"].isna(), np.nan, (frame["sex"] == "M").astype(float)))
-    return x.reset_index(drop=True), frame[OUTCOME].to_numpy(dtype=int)
-
-
-def fit_and_score(model: Any, train: pd.DataFrame, test: pd.DataFrame) -> tuple[Any, float]:
-    """Fit a fresh copy of a scikit-learn ``model`` on ``train``; return it and its test ROC-AUC.
-
-    ``train`` and ``test`` are cohort frames (see :func:`features`); the model must accept NaN
-    (a pipeline that imputes first) if they have missing values. Fitting uses one BLAS thread: on
-    tables this small, threads only wait for each other (an ``IterativeImputer`` fit took 0.5 s with
-    one thread and 5 s with two on a busy 2-core machine).
-    """
-    if not hasattr(model, "fit") or not hasattr(model, "predict_proba"):
-        raise TypeError(f"model must be a scikit-learn classifier or pipeline, got {type(model).__name__}")
-    x_train, y_train = features(train)
-    x_test, y_test = features(test)
-    if len(np.unique(y_test)) < 2:
-        raise ValueError("test must contain both outcomes (0 and 1) for a ROC-AUC")
-    with threadpool_limits(limits=1, user_api="blas"):
-        fitted = clone(model).fit(x_train, y_train)
-        risk = fitted.predict_proba(x_test)[:, 1]
-    return fitted, float(roc_auc_score(y_test, risk))

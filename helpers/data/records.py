@@ -1,18 +1,11 @@
-"""A synthetic, clean electronic-health-record cohort whose true risk factors are known.
-
-Each row is one adult patient at a routine visit: demographics, vital signs and laboratory
-results, and whether a cardiovascular event happened within five years. The outcome is drawn from
-a logistic model that uses only the variables in :data:`RISK_COEFFICIENTS`; every other column is
-realistic-looking but carries no risk of its own (some are correlated with risk factors, as in
-real records). Because the truth is known, notebooks can check what a model, or an explanation of
-it, has learned. No real patient is behind any row.
-"""
+"""Synthetic electronic health records (EHR): the cohort generator, its schema, its true risk model, and model inputs."""
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
 
-from helpers.datasets import DatasetFile, csv_bytes
+from helpers.data.files import DatasetFile, csv_bytes
+from helpers.validation import check_number
 
 #: Columns, units and plausible ranges (used in the data card and validation lessons).
 COLUMNS = {
@@ -30,12 +23,53 @@ COLUMNS = {
     "cardiac_event_5y": ("0/1 outcome", "-"),
 }
 
+
 #: The true model: log-odds change per unit of each (standardised) risk factor.
 RISK_COEFFICIENTS = {"age": 1.1, "systolic_bp": 0.8, "smoker": 0.9, "glucose": 0.7}
+
+
 #: Intercept of the true logistic model (sets the event rate near 25 %).
 RISK_INTERCEPT = -1.55
+
+
 #: Means and standard deviations used to standardise the risk factors in the true model.
 RISK_SCALES = {"age": (60.0, 12.0), "systolic_bp": (132.0, 18.0), "smoker": (0.0, 1.0), "glucose": (105.0, 25.0)}
+
+
+#: The identifier and the outcome columns of a cohort.
+ID_COLUMN = "patient_id"
+OUTCOME = "cardiac_event_5y"
+#: Numeric predictors of the cohort (``sex`` becomes ``is_male`` in :func:`features`).
+NUMERIC_COLUMNS: tuple[str, ...] = (
+    "age", "bmi", "systolic_bp", "heart_rate", "glucose", "cholesterol", "creatinine",
+    "temperature", "smoker",
+)
+#: The model inputs :func:`features` returns, in order.
+FEATURES: tuple[str, ...] = ("age", "is_male", *NUMERIC_COLUMNS[1:])
+
+
+def check_cohort(frame: object, argument: str = "frame", min_rows: int = 1) -> pd.DataFrame:
+    """Raise a clear error unless ``frame`` is a cohort frame (the columns of :func:`make_cohort`)."""
+    if not isinstance(frame, pd.DataFrame):
+        raise TypeError(f"{argument} must be a pandas DataFrame (from helpers.data.records.make_cohort), "
+                        f"got {type(frame).__name__}")
+    lacking = sorted({ID_COLUMN, OUTCOME, "sex", *NUMERIC_COLUMNS} - set(frame.columns))
+    if lacking:
+        raise ValueError(f"{argument} lacks the cohort columns {lacking}; make it with "
+                         "helpers.data.records.make_cohort")
+    if len(frame) < min_rows:
+        raise ValueError(f"{argument} needs at least {min_rows} rows, got {len(frame)}")
+    return frame
+
+
+def features(frame: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray]:
+    """Model inputs and labels of a cohort: ``X`` (n, 10) floats in raw units, columns
+    :data:`FEATURES` (``sex`` coded as ``is_male``, 1 = male), missing values kept as NaN; ``y``
+    (n,) int64, 1 = cardiac event within five years."""
+    check_cohort(frame, "frame")
+    x = frame[list(NUMERIC_COLUMNS)].astype(float)
+    x.insert(1, "is_male", np.where(frame["sex"].isna(), np.nan, (frame["sex"] == "M").astype(float)))
+    return x.reset_index(drop=True), frame[OUTCOME].to_numpy(dtype=np.int64)
 
 
 def true_risk_logit(frame: pd.DataFrame) -> np.ndarray:
@@ -98,3 +132,19 @@ DATASET_FILES = {
         description="2,000 synthetic adult patients: vitals, labs, smoking, 5-year cardiac events.",
     ),
 }
+
+
+def rare_outcome(frame: pd.DataFrame, prevalence: float, seed: int = 0) -> np.ndarray:
+    """A rarer disease with the same risk factors as the cohort's cardiac events.
+
+    The true log-odds of :func:`helpers.ehr.true_risk_logit` are shifted down until the average
+    risk equals ``prevalence``; then each patient's outcome is drawn. Returns ``(n,)`` int64 labels
+    (about ``prevalence * n`` ones).
+    """
+    from scipy.optimize import brentq
+
+    prevalence = check_number("prevalence", prevalence, inclusive=False)
+    logit = true_risk_logit(frame)
+    shift = brentq(lambda s: np.mean(1 / (1 + np.exp(-(logit + s)))) - prevalence, -30.0, 30.0)
+    rng = np.random.default_rng(seed)
+    return (rng.random(len(logit)) < 1 / (1 + np.exp(-(logit + shift)))).astype(np.int64)

@@ -1,13 +1,4 @@
-"""The small data files in ``datasets/``: load them safely, verify them, regenerate them.
-
-Every file is listed in ``datasets/manifest.json`` with its SHA-256 checksum, size and the
-generator that wrote it. :func:`load` verifies the checksum before reading, and returns copies in
-memory, so nothing a notebook does to the returned data can damage the file.
-
-Each data-generating module (``helpers.ehr``, ...) declares ``DATASET_FILES``: a dict from a
-dataset name to a :class:`DatasetFile`. :func:`regenerate` (``python3 tasks.py datasets``)
-rebuilds every file from code, byte for byte, and rewrites the manifest.
-"""
+"""Data files in ``datasets/``: the manifest of SHA-256 checksums, verified loading, and byte-for-byte regeneration."""
 from __future__ import annotations
 
 import hashlib
@@ -27,13 +18,17 @@ from helpers import ROOT
 
 #: Override with the environment variable ``DL4H_DATA_DIR`` (for example on a shared drive).
 DATA_DIR = Path(os.environ.get("DL4H_DATA_DIR", ROOT / "datasets"))
+
+
 MANIFEST_NAME = "manifest.json"
+
 
 #: Modules whose ``DATASET_FILES`` make up the suite's data. Add a module here to add its files.
 GENERATOR_MODULES: tuple[str, ...] = (
-    "helpers.ehr",
-    "helpers.clinical_notes",
+    "helpers.data.records",
+    "helpers.data.clinical_notes",
 )
+
 
 RESTORE_HINT = (
     "Restore it with `git checkout -- datasets/` (or download the repository again), "
@@ -148,8 +143,6 @@ def card(name: str) -> str:
     """The data card (Markdown) of dataset ``name``."""
     return (DATA_DIR / _spec(name).card).read_text()
 
-
-# --- writing files deterministically -------------------------------------------------------
 
 def csv_bytes(frame: pd.DataFrame, float_format: str = "%.4g") -> bytes:
     """A DataFrame as CSV bytes with a fixed float format and ``\\n`` line ends."""

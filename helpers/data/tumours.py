@@ -1,4 +1,4 @@
-"""Tabular data ready for a neural network: the real breast cancer data, split and scaled."""
+"""Real tumour measurements that scikit-learn ships (the Wisconsin breast cancer data), split and scaled."""
 from __future__ import annotations
 
 import numpy as np

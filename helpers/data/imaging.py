@@ -25,12 +25,20 @@ from helpers.validation import check_int, check_number
 
 #: Names of the two classes, indexed by label.
 CLASS_NAMES = ("benign or no lesion", "suspicious lesion")
+
+
 #: Default side length of an image in pixels (small enough for a 2-core CPU notebook).
 DEFAULT_IMAGE_SIZE = 32
+
+
 #: Default probability that an image contains a lesion.
 DEFAULT_LESION_RATE = 0.7
+
+
 #: Default probability that a lesion, when present, is spiculated (label 1).
 DEFAULT_SUSPICIOUS_FRACTION = 0.5
+
+
 #: Most spikes a spiculated lesion can have.
 MAX_SPIKES = 8
 
@@ -233,8 +241,6 @@ def to_medmnist_format(n_images: int = 5000, *, image_size: int = 28, seed: int 
         arrays[f"{name}_labels"] = part["labels"].astype(np.uint8)[:, None]
     return arrays
 
-
-# --- small utilities the notebooks share ----------------------------------------------------
 
 #: Classic 3 x 3 filters (kernels) used to show what a convolution does to a scan.
 CLASSIC_FILTERS: dict[str, np.ndarray] = {

@@ -1,0 +1,12 @@
+"""The suite's data, one module per modality or source.
+
+- ``files``: the files in ``datasets/`` (checksums, verified loading, regeneration);
+- ``records``: synthetic electronic health records (EHR) and their model inputs;
+- ``faults``: documented damage to records, and its ground-truth log;
+- ``imaging``: synthetic scans with known lesions, and image utilities;
+- ``medmnist``: MedMNIST-format ``.npz`` files (real images, downloaded only on request);
+- ``signals``: synthetic ECG strips and sequence tasks;
+- ``clinical_notes``: synthetic emergency-department notes;
+- ``cohorts``: synthetic triage and care-programme cohorts with a group-dependent truth;
+- ``tumours``: scikit-learn's real breast cancer measurements.
+"""
