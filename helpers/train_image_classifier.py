@@ -48,7 +48,7 @@ from helpers.data.medmnist import (
     prepare_images,
     validate_arrays,
 )
-from helpers.evaluation import evaluate
+from helpers.evaluation.metrics import evaluate
 from helpers.training import train_image_classifier
 
 

@@ -9,9 +9,9 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
-from helpers import evaluation
 from helpers.data import faults, records
 from helpers.data.records import make_cohort
+from helpers.evaluation import metrics
 
 RULE_FINDABLE = ["missing_mcar", "missing_mar", "missing_mnar", "unit_fahrenheit", "unit_mmol",
                  "impossible", "duplicate"]
@@ -177,7 +177,7 @@ def test_features_and_fit_and_score(clean):
     assert x.shape == (len(clean), 10) and list(x.columns)[1] == "is_male"
     assert set(np.unique(y)) == {0, 1}
     model = make_pipeline(SimpleImputer(), StandardScaler(), LogisticRegression(max_iter=500))
-    fitted, auc = evaluation.fit_and_score(model, clean.iloc[:1000], clean.iloc[1000:])
+    fitted, auc = metrics.fit_and_score(model, clean.iloc[:1000], clean.iloc[1000:])
     assert 0.7 < auc < 0.95
     assert fitted is not model, "fit_and_score fits a fresh copy"
 
@@ -280,9 +280,9 @@ def test_find_score_repair_reject_bad_input(broken):
 def test_fit_and_score_and_tables_reject_bad_input(clean, broken):
     dirty, log = broken
     with pytest.raises(TypeError):
-        evaluation.fit_and_score("logistic regression", clean, clean)
+        metrics.fit_and_score("logistic regression", clean, clean)
     with pytest.raises(ValueError, match="both outcomes"):
-        evaluation.fit_and_score(LogisticRegression(), clean, clean[clean[records.OUTCOME] == 0])
+        metrics.fit_and_score(LogisticRegression(), clean, clean[clean[records.OUTCOME] == 0])
     with pytest.raises(ValueError):
         faults.missingness_table(dirty, log.drop(columns="kind"))
     with pytest.raises(ValueError):

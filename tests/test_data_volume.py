@@ -10,9 +10,10 @@ from sklearn.neural_network import MLPClassifier
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
-from helpers import architecture, evaluation, learning_curves, models, plotting, training
+from helpers import architecture, models, plotting, training
 from helpers.data import records
 from helpers.data.records import make_cohort
+from helpers.evaluation import learning_curves, metrics
 
 
 @pytest.fixture(scope="module")
@@ -229,36 +230,36 @@ def test_dihedral_augment_bad_input():
 def test_operating_point_counts():
     y = np.array([1, 1, 0, 0, 0, 0, 0, 0, 0, 0])
     s = np.array([0.9, 0.2, 0.8, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1])
-    point = evaluation.operating_point(y, s, 0.5)
+    point = metrics.operating_point(y, s, 0.5)
     assert point["sensitivity"] == 0.5 and point["precision"] == 0.5
     assert point["specificity"] == pytest.approx(7 / 8) and point["accuracy"] == pytest.approx(0.8)
     assert point["flagged"] == 200 and point["cases_missed"] == 100 and point["false_alarms"] == 100
-    assert np.isnan(evaluation.operating_point(y, s, 0.95)["precision"]), "nobody flagged: precision undefined"
+    assert np.isnan(metrics.operating_point(y, s, 0.95)["precision"]), "nobody flagged: precision undefined"
 
 
 def test_operating_point_bad_input():
     y = np.array([1, 0, 0])
     with pytest.raises(ValueError, match="shape"):
-        evaluation.operating_point(y, np.zeros(4), 0.5)
+        metrics.operating_point(y, np.zeros(4), 0.5)
     with pytest.raises(ValueError, match="both classes"):
-        evaluation.operating_point(np.zeros(3, int), np.zeros(3), 0.5)
+        metrics.operating_point(np.zeros(3, int), np.zeros(3), 0.5)
     with pytest.raises(TypeError, match="threshold"):
-        evaluation.operating_point(y, np.zeros(3), "0.5")
+        metrics.operating_point(y, np.zeros(3), "0.5")
 
 
 def test_threshold_for_sensitivity():
     y = np.array([1, 1, 1, 1, 0, 0])
     s = np.array([0.9, 0.7, 0.4, 0.2, 0.5, 0.1])
-    assert evaluation.threshold_for_sensitivity(y, s, 0.5) == 0.7
-    assert evaluation.threshold_for_sensitivity(y, s, 0.75) == 0.4
-    assert evaluation.threshold_for_sensitivity(y, s, 1.0) == 0.2
-    assert evaluation.threshold_for_sensitivity(y, s, 0.01) == 0.9
+    assert metrics.threshold_for_sensitivity(y, s, 0.5) == 0.7
+    assert metrics.threshold_for_sensitivity(y, s, 0.75) == 0.4
+    assert metrics.threshold_for_sensitivity(y, s, 1.0) == 0.2
+    assert metrics.threshold_for_sensitivity(y, s, 0.01) == 0.9
     with pytest.raises(ValueError, match="no positive"):
-        evaluation.threshold_for_sensitivity(np.zeros(3, int), np.zeros(3), 0.5)
+        metrics.threshold_for_sensitivity(np.zeros(3, int), np.zeros(3), 0.5)
     with pytest.raises(ValueError, match="target"):
-        evaluation.threshold_for_sensitivity(y, s, 1.5)
+        metrics.threshold_for_sensitivity(y, s, 1.5)
     with pytest.raises(ValueError, match="shape"):
-        evaluation.threshold_for_sensitivity(y, s[:3], 0.5)
+        metrics.threshold_for_sensitivity(y, s[:3], 0.5)
 
 
 # --- the small CNN (TensorFlow: a few seconds) ----------------------------------------------------

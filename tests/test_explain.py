@@ -9,7 +9,8 @@ os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
 import numpy as np
 import pytest
 
-from helpers import attribution, models, plotting
+from helpers import models, plotting
+from helpers.evaluation import attribution
 
 
 @pytest.fixture(scope="module")
@@ -183,7 +184,7 @@ def test_logit_score_survives_a_saturated_sigmoid(keras):
     assert logit[0] == pytest.approx(60.0) and probability[0] == pytest.approx(1.0)
     attributions = attribution.integrated_gradients(model, x, steps=8)
     np.testing.assert_allclose(attributions, [[60.0, 0.0]], atol=1e-3)
-    from helpers.attribution import _gradients
+    from helpers.evaluation.attribution import _gradients
 
     assert np.abs(_gradients(model, x, 0, 1, "output")).max() < 1e-6, "the probability's slope vanishes"
     np.testing.assert_allclose(_gradients(model, x, 0, 1, "logit"), [[30.0, 0.0]], atol=1e-4)

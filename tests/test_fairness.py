@@ -10,8 +10,9 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 
-from helpers import evaluation, plotting, training
+from helpers import plotting, training
 from helpers.data import cohorts
+from helpers.evaluation import calibration, metrics, subgroups
 
 
 @pytest.fixture(scope="module")
@@ -134,7 +135,7 @@ def test_group_metrics_match_hand_computation():
     y = np.array([1, 1, 0, 0, 1, 1, 0, 0])
     risk = np.array([0.9, 0.2, 0.6, 0.1, 0.8, 0.7, 0.1, 0.2])
     groups = np.array(["A"] * 4 + ["B"] * 4)
-    frame = evaluation.group_metrics(y, risk, groups, threshold=0.5)
+    frame = subgroups.group_metrics(y, risk, groups, threshold=0.5)
     table = frame.by_group
     assert table.loc["A", "sensitivity"] == pytest.approx(0.5)
     assert table.loc["B", "sensitivity"] == pytest.approx(1.0)
@@ -150,16 +151,16 @@ def test_decision_and_comparison_tables():
     y = np.array([1, 1, 0, 0, 1, 1, 0, 0])
     groups = np.array(["A"] * 4 + ["B"] * 4)
     flagged = np.array([1, 0, 0, 0, 1, 1, 1, 0])
-    table = evaluation.decision_metrics(y, flagged, groups)
+    table = subgroups.decision_metrics(y, flagged, groups)
     assert list(table.index) == ["A", "B", "overall"]
     assert table.loc["overall", "accuracy"] == pytest.approx(6 / 8)
-    comparison = evaluation.compare_decisions(y, {"x": flagged, "all": np.ones(8)}, groups)
+    comparison = subgroups.compare_decisions(y, {"x": flagged, "all": np.ones(8)}, groups)
     assert comparison.loc["x", "sensitivity_gap"] == pytest.approx(-0.5)
     assert comparison.loc["all", "false_positive_rate_B"] == pytest.approx(1.0)
     with pytest.raises(TypeError):
-        evaluation.compare_decisions(y, [flagged], groups)
+        subgroups.compare_decisions(y, [flagged], groups)
     with pytest.raises(ValueError, match="groups"):
-        evaluation.compare_decisions(y, {"x": flagged}, np.array(["A"] * 8))
+        subgroups.compare_decisions(y, {"x": flagged}, np.array(["A"] * 8))
 
 
 def test_calibration_table_and_threshold_curves():
@@ -167,15 +168,15 @@ def test_calibration_table_and_threshold_curves():
     risk = rng.random(4000)
     y = (rng.random(4000) < risk).astype(int)  # perfectly calibrated by construction
     groups = np.where(rng.random(4000) < 0.5, "A", "B")
-    table = evaluation.calibration_table(y, risk, groups, n_bins=5)
+    table = calibration.calibration_table(y, risk, groups, n_bins=5)
     assert set(table["group"]) == {"A", "B"} and table["patients"].sum() == 4000
     assert (table["mean_risk"] - table["observed_rate"]).abs().max() < 0.08
-    curves = evaluation.threshold_curves(y, risk, groups, [0.0, 0.5, 1.0])
+    curves = subgroups.threshold_curves(y, risk, groups, [0.0, 0.5, 1.0])
     assert len(curves) == 6
     at_zero = curves[curves["threshold"] == 0.0]
     assert (at_zero["sensitivity"] == 1).all() and (at_zero["false_positive_rate"] == 1).all()
     with pytest.raises(ValueError):
-        evaluation.threshold_curves(y, risk, groups, [1.5])
+        subgroups.threshold_curves(y, risk, groups, [1.5])
 
 
 @pytest.mark.parametrize("y, risk, groups", [
@@ -187,56 +188,56 @@ def test_calibration_table_and_threshold_curves():
 ])
 def test_group_metrics_bad_input(y, risk, groups):
     with pytest.raises(ValueError):
-        evaluation.group_metrics(y, risk, groups)
+        subgroups.group_metrics(y, risk, groups)
 
 
 def test_group_metrics_bad_threshold():
     with pytest.raises(ValueError):
-        evaluation.group_metrics(np.array([0, 1]), np.array([0.2, 0.8]), np.array(["A", "B"]), threshold=2)
+        subgroups.group_metrics(np.array([0, 1]), np.array([0.2, 0.8]), np.array(["A", "B"]), threshold=2)
 
 
 # --- programme, intervals, disease signal ------------------------------------------------------
 
 def test_top_fraction_and_programme_table():
-    chosen = evaluation.top_fraction(np.array([0.1, 0.9, 0.5, 0.7, 0.2]), 0.4)
+    chosen = subgroups.top_fraction(np.array([0.1, 0.9, 0.5, 0.7, 0.2]), 0.4)
     np.testing.assert_array_equal(chosen, [0, 1, 0, 1, 0])
     with pytest.raises(ValueError):
-        evaluation.top_fraction(np.array([[0.1, 0.2]]))
+        subgroups.top_fraction(np.array([[0.1, 0.2]]))
     enrolled = np.array([1, 1, 0, 0, 1, 0])
     high_need = np.array([1, 0, 1, 0, 1, 1])
     need = np.array([5, 1, 6, 0, 7, 8])
     groups = np.array(["A", "A", "A", "B", "B", "B"])
-    table = evaluation.programme_table(enrolled, high_need, need, groups)
+    table = subgroups.programme_table(enrolled, high_need, need, groups)
     assert table.loc["A", "share_of_enrolled"] == pytest.approx(2 / 3)
     assert table.loc["B", "share_of_high_need"] == pytest.approx(0.5)
     assert table.loc["B", "high_need_reached"] == pytest.approx(0.5)
     assert table.loc["A", "need_of_enrolled"] == pytest.approx(3.0)
     with pytest.raises(ValueError):
-        evaluation.programme_table(enrolled, high_need * 2, need, groups)
+        subgroups.programme_table(enrolled, high_need * 2, need, groups)
     with pytest.raises(ValueError):
-        evaluation.programme_table(np.zeros(6), high_need, need, groups)
+        subgroups.programme_table(np.zeros(6), high_need, need, groups)
 
 
 def test_need_by_score_bin_shape():
     rng = np.random.default_rng(0)
-    table = evaluation.need_by_score_bin(rng.random(1000), rng.random(1000), np.where(rng.random(1000) < 0.5, "A", "B"), 4)
+    table = subgroups.need_by_score_bin(rng.random(1000), rng.random(1000), np.where(rng.random(1000) < 0.5, "A", "B"), 4)
     assert set(table["score_percentile"]) == {12.5, 37.5, 62.5, 87.5}
     assert table["patients"].sum() == 1000
     with pytest.raises(ValueError):
-        evaluation.need_by_score_bin(np.ones(3), np.ones(2), np.array(["A"] * 3))
+        subgroups.need_by_score_bin(np.ones(3), np.ones(2), np.array(["A"] * 3))
 
 
 def test_sensitivity_interval_narrows_with_more_cases():
-    small = evaluation.sensitivity_interval(np.ones(10), np.r_[np.ones(7), np.zeros(3)])
-    large = evaluation.sensitivity_interval(np.ones(1000), np.r_[np.ones(700), np.zeros(300)])
+    small = metrics.sensitivity_interval(np.ones(10), np.r_[np.ones(7), np.zeros(3)])
+    large = metrics.sensitivity_interval(np.ones(1000), np.r_[np.ones(700), np.zeros(300)])
     assert small[0] == pytest.approx(0.7) and large[0] == pytest.approx(0.7)
     assert small[1] <= 0.7 <= small[2] and (small[2] - small[1]) > 3 * (large[2] - large[1])
-    all_caught = evaluation.sensitivity_interval(np.ones(5), np.ones(5))
+    all_caught = metrics.sensitivity_interval(np.ones(5), np.ones(5))
     assert all_caught[0] == 1.0 and all_caught[1] < 0.7 and all_caught[2] == 1.0
     with pytest.raises(ValueError, match="no positive"):
-        evaluation.sensitivity_interval(np.zeros(5), np.ones(5))
+        metrics.sensitivity_interval(np.zeros(5), np.ones(5))
     with pytest.raises(ValueError):
-        evaluation.sensitivity_interval(np.ones(5), np.ones(4))
+        metrics.sensitivity_interval(np.ones(5), np.ones(4))
 
 
 def test_disease_signal_needs_both_outcomes(triage):
@@ -248,9 +249,9 @@ def test_figures_draw(triage):
     y, groups = triage["acs"].to_numpy(), triage["group"].to_numpy()
     risk = np.clip(0.3 + 0.4 * (y - 0.3), 0, 1)
     fig, (ax1, ax2) = plt.subplots(1, 2)
-    table = evaluation.group_metrics(y, risk, groups).by_group
+    table = subgroups.group_metrics(y, risk, groups).by_group
     plotting.plot_metrics_by_group(table, ["sensitivity", "roc_auc"], ax1, "title")
-    plotting.plot_calibration(evaluation.calibration_table(y, risk, groups), ax2, "title")
+    plotting.plot_calibration(calibration.calibration_table(y, risk, groups), ax2, "title")
     assert ax1.get_title() == "title" and ax2.get_xlabel().startswith("predicted risk")
     with pytest.raises(ValueError):
         plotting.plot_metrics_by_group(table, ["no_such_metric"], ax1, "title")
@@ -262,13 +263,13 @@ def test_expected_calibration_error_and_uniform_bins():
     risk = rng.random(5000)
     y = (rng.random(5000) < risk).astype(int)
     groups = np.where(rng.random(5000) < 0.5, "A", "B")
-    ece = evaluation.expected_calibration_error(y, risk, groups)
+    ece = calibration.expected_calibration_error(y, risk, groups)
     assert set(ece.index) == {"A", "B"} and (ece < 0.04).all()
-    shifted = evaluation.expected_calibration_error(y, np.clip(risk * 0.5, 0, 1), groups)
+    shifted = calibration.expected_calibration_error(y, np.clip(risk * 0.5, 0, 1), groups)
     assert (shifted > 0.2).all(), "halving every risk is badly calibrated"
-    uniform = evaluation.calibration_table(y, risk, groups, n_bins=10, strategy="uniform")
+    uniform = calibration.calibration_table(y, risk, groups, n_bins=10, strategy="uniform")
     assert len(uniform) == 20
     with pytest.raises(ValueError, match="strategy"):
-        evaluation.calibration_table(y, risk, groups, strategy="kmeans")
+        calibration.calibration_table(y, risk, groups, strategy="kmeans")
     with pytest.raises(TypeError):
-        evaluation.calibration_table(y, risk, groups, n_bins=2.5)
+        calibration.calibration_table(y, risk, groups, n_bins=2.5)

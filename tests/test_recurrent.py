@@ -4,8 +4,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from helpers import attribution, models
+from helpers import models
 from helpers.data.signals import make_long_memory_task
+from helpers.evaluation import attribution
 
 keras = pytest.importorskip("keras")
 

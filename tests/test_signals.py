@@ -5,7 +5,12 @@ import numpy as np
 import pytest
 
 from helpers.data import signals
-from helpers.data.signals import RHYTHM_CLASSES, make_ecg_windows, make_long_memory_task, rr_intervals_s
+from helpers.data.signals import (
+    RHYTHM_CLASSES,
+    make_ecg_windows,
+    make_long_memory_task,
+    rr_intervals_s,
+)
 
 
 @pytest.fixture(scope="module")

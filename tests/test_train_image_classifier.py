@@ -8,10 +8,11 @@ import sys
 import numpy as np
 import pytest
 
-from helpers import ROOT, architecture, evaluation, models, train_image_classifier as tic, training
+from helpers import ROOT, architecture, models, training
+from helpers import train_image_classifier as tic
 from helpers.data import medmnist
-
 from helpers.data.imaging import to_medmnist_format
+from helpers.evaluation import metrics
 
 
 @pytest.fixture(scope="module")
@@ -117,7 +118,7 @@ def test_class_weights_balance_the_classes():
 def test_youden_threshold_separates():
     y = np.array([0, 0, 0, 1, 1, 1])
     scores = np.array([0.1, 0.2, 0.3, 0.6, 0.7, 0.8])
-    threshold = evaluation.youden_threshold(y, scores)
+    threshold = metrics.youden_threshold(y, scores)
     assert 0.3 < threshold <= 0.6
 
 

@@ -56,7 +56,7 @@ def _threshold_cases() -> list[tuple[np.ndarray, np.ndarray, float]]:
 
 
 def _check_threshold(answer) -> None:
-    from helpers.evaluation import threshold_for_sensitivity
+    from helpers.evaluation.metrics import threshold_for_sensitivity
 
     assert callable(answer), "Pass the function itself (pick_threshold), not a number."
     for y, scores, target in _threshold_cases():

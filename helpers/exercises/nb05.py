@@ -6,7 +6,6 @@ import pandas as pd
 
 from helpers.exercises import Exercise, NotAttempted
 
-
 # --- q1: a unit check for temperatures -------------------------------------------------------
 
 _TEMPERATURES = pd.Series([36.8, 98.6, 104.0, 37.9, np.nan, 0.0, 999.0, 95.5, 41.2, 100.4, 38.5, -1.0, 45.5,

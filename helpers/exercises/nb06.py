@@ -162,7 +162,7 @@ def _check_q3(function):
 
 
 def _wrong_one_shared_threshold(y_true, risk, groups, target):  # pooled: fails the group with lower risks
-    from helpers.evaluation import threshold_for_sensitivity
+    from helpers.evaluation.metrics import threshold_for_sensitivity
 
     shared = threshold_for_sensitivity(y_true, risk, target)
     return {group: shared for group in np.unique(groups)}
@@ -179,7 +179,7 @@ q3 = Exercise(
                "(groups == group) and call threshold_for_sensitivity on y_true[mask], risk[mask]."),
     solution_code='''
 import numpy as np
-from helpers.evaluation import threshold_for_sensitivity
+from helpers.evaluation.metrics import threshold_for_sensitivity
 
 def equal_sensitivity_thresholds(y_true, risk, groups, target):
     y_true, risk, groups = np.asarray(y_true), np.asarray(risk), np.asarray(groups)
