@@ -7,7 +7,7 @@ import pkgutil
 import pytest
 
 import helpers.exercises
-from helpers.exercises import CORRECT, INCORRECT, NOT_ATTEMPTED, Exercise
+from helpers.exercises import CORRECT, INCORRECT, NOT_ATTEMPTED, Exercise, core
 
 
 def all_exercises() -> list[tuple[str, Exercise]]:
@@ -62,11 +62,31 @@ def test_check_hint_and_solution_print(capsys):
     assert "not attempted yet" in printed and "Hint" in printed and "Solution" in printed and "answer" in printed
 
 
-def test_student_code_that_raises_is_reported_not_crashing():
+def test_every_solution_file_belongs_to_an_exercise():
+    keys = {exercise.key for _, exercise in EXERCISES}
+    files = {path.stem for path in core.SOLUTIONS_DIR.glob("nb*_q*.py")}
+    assert files == keys, f"solution files without an exercise: {files - keys}; exercises without one: {keys - files}"
+
+
+def test_student_release_without_solutions_says_so(tmp_path, monkeypatch, capsys):
+    monkeypatch.setattr(core, "SOLUTIONS_DIR", tmp_path / "absent")
+    _, exercise = EXERCISES[0]
+    exercise.solution()
+    assert "no worked solutions" in capsys.readouterr().out
+    exercise.hint()
+    assert exercise.status(None)[0] == NOT_ATTEMPTED
+    with pytest.raises(FileNotFoundError, match="student release"):
+        exercise.solution_answer()
+
+
+def test_student_code_that_raises_is_reported_not_crashing(tmp_path, monkeypatch):
     def checker(answer):
         assert answer(2) == 4, "should square"
 
-    exercise = Exercise("demo", checker, "square it", "answer = lambda x: x * x", wrong_answers=[abs])
+    monkeypatch.setattr(core, "SOLUTIONS_DIR", tmp_path)
+    (tmp_path / "demo_q1.py").write_text('"""Demo."""\nanswer = lambda x: x * x\n')
+    exercise = Exercise("demo", checker, "square it", "demo_q1", wrong_answers=[abs])
+    assert exercise.status(exercise.solution_answer())[0] == CORRECT
     def broken(_):
         raise ZeroDivisionError("oops")
     status, message = exercise.status(broken)

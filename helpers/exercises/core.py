@@ -7,13 +7,21 @@ runs end to end. A wrong answer gets a friendly explanation; ``hint()`` and ``so
 
 An exercise is defined by a checking function that raises :class:`AssertionError` with a message
 for the student when the answer is wrong (and :class:`NotAttempted` when it sees the neutral
-default), plus a hint and solution code. The solution code must assign ``answer``; the test suite
-runs it and checks that it passes, and that every entry of ``wrong_answers`` fails.
+default), plus a hint. Its worked solution is a file of its own, ``helpers/solutions/<key>.py``,
+which must assign ``answer``; the test suite runs it and checks that it passes, and that every entry
+of ``wrong_answers`` fails. A student release leaves ``helpers/solutions/`` out: there,
+:meth:`Exercise.solution` says plainly that this copy has no worked solutions.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Callable
+
+#: Where the worked solutions live (absent from a student release).
+SOLUTIONS_DIR = Path(__file__).resolve().parent.parent / "solutions"
+NO_SOLUTIONS = ("This copy of the course has no worked solutions (it is a student release). "
+                "Use .hint() for a nudge, or ask your instructor.")
 
 CORRECT = "correct"
 INCORRECT = "incorrect"
@@ -31,7 +39,8 @@ class Exercise:
     title: str
     checker: Callable[[Any], None]
     hint_text: str
-    solution_code: str
+    #: Name of the worked solution's file in :data:`SOLUTIONS_DIR`, e.g. ``"nb01_q1"``.
+    key: str
     #: Answers that must be rejected (used by the test suite; may be callables building them).
     wrong_answers: list[Any] = field(default_factory=list)
     #: Message printed when the answer is right: what the result means.
@@ -63,14 +72,36 @@ class Exercise:
         """Print a hint."""
         print(f"Hint for {self.title}: {self.hint_text}")
 
+    @property
+    def solution_path(self) -> Path:
+        """The file of the worked solution (it may be absent: a student release)."""
+        return SOLUTIONS_DIR / f"{self.key}.py"
+
+    @property
+    def solution_code(self) -> str | None:
+        """The worked solution's code (without its docstring), or ``None`` in a student release."""
+        if not self.solution_path.is_file():
+            return None
+        code = self.solution_path.read_text(encoding="utf-8")
+        if code.startswith('"""'):
+            code = code.split('"""', 2)[2]
+        return code.strip("\n") + "\n"
+
     def solution(self) -> None:
-        """Print a worked solution (code that sets ``answer``)."""
-        print(f"Solution for {self.title}:\n\n{self.solution_code.strip()}")
+        """Print a worked solution (code that sets ``answer``), or say that this copy has none."""
+        code = self.solution_code
+        if code is None:
+            print(f"{self.title}: {NO_SOLUTIONS}")
+            return
+        print(f"Solution for {self.title}:\n\n{code.strip()}")
 
     def solution_answer(self, namespace: dict[str, Any] | None = None) -> Any:
         """Run the solution code and return the ``answer`` it defines."""
+        code = self.solution_code
+        if code is None:
+            raise FileNotFoundError(f"{self.title}: no worked solution at {self.solution_path}. {NO_SOLUTIONS}")
         scope: dict[str, Any] = dict(namespace or {})
-        exec(compile(self.solution_code, f"<solution of {self.title}>", "exec"), scope)  # noqa: S102
+        exec(compile(code, str(self.solution_path), "exec"), scope)  # noqa: S102
         if "answer" not in scope:
             raise RuntimeError(f"the solution of {self.title} does not assign `answer`")
         return scope["answer"]

@@ -46,13 +46,7 @@ q1 = Exercise(
                          "Select rows with (cohort['age'] >= 70) & (cohort['smoker'] == 1), then take the mean "
                          "of cardiac_event_5y."),
     hint_text="Combine two conditions with &, each in parentheses: cohort[(cond1) & (cond2)].",
-    solution_code="""
-from helpers.data import files
-
-cohort = files.load("ehr_cohort")
-group = cohort[(cohort["age"] >= 70) & (cohort["smoker"] == 1)]
-answer = group["cardiac_event_5y"].mean()
-""",
+    key="nb00_q1",
     wrong_answers=[0.268, 27.0, 0.0],
     success_message="Most older smokers here had an event: two true risk factors together multiply the risk.",
 )
@@ -61,13 +55,7 @@ q2 = Exercise(
     title="Exercise 2 (smoking risk ratio)",
     checker=_check_risk_ratio,
     hint_text="cohort.groupby('smoker')['cardiac_event_5y'].mean() gives one rate per group.",
-    solution_code="""
-from helpers.data import files
-
-cohort = files.load("ehr_cohort")
-rates = cohort.groupby("smoker")["cardiac_event_5y"].mean()
-answer = rates[1] / rates[0]
-""",
+    key="nb00_q2",
     wrong_answers=[1.0, 0.5, 10.0],
     success_message="Smokers have events markedly more often here, as the generator intends: smoking is a true risk factor.",
 )
@@ -78,13 +66,7 @@ q3 = Exercise(
                          "Keep the notes with pneumonia == 1, then take the mean of "
                          "text.str.lower().str.contains('cough')."),
     hint_text="notes[notes['pneumonia'] == 1]['text'].str.lower().str.contains('cough') is True/False per note.",
-    solution_code="""
-from helpers.data import files
-
-notes = files.load("clinical_notes")
-pneumonia = notes[notes["pneumonia"] == 1]
-answer = pneumonia["text"].str.lower().str.contains("cough").mean()
-""",
+    key="nb00_q3",
     wrong_answers=[1.0, 0.0, 42],
     success_message="Note that 'cough' also appears in negations such as 'denies productive cough': counting words is not reading.",
 )

@@ -42,15 +42,7 @@ q1 = Exercise(
     title="Exercise 1 (Leaky ReLU slope)",
     checker=_check_leaky_derivative,
     hint_text="Use np.where(condition, value_if_true, value_if_false) on the array z.",
-    solution_code="""
-import numpy as np
-
-def leaky_relu_derivative(z, alpha=0.2):
-    z = np.asarray(z, dtype=float)
-    return np.where(z > 0, 1.0, alpha)
-
-answer = leaky_relu_derivative
-""",
+    key="nb01_q1",
     wrong_answers=[lambda z, alpha=0.2: (np.asarray(z) > 0).astype(float),
                    lambda z, alpha=0.2: np.where(np.asarray(z) > 0, 1.0, 0.2)],
     success_message="Right: below zero the slope is alpha, never 0, so a leaky unit can always recover.",
@@ -60,7 +52,7 @@ q2 = Exercise(
     title="Exercise 2 (counting parameters)",
     checker=_check_parameter_count,
     hint_text="A Dense layer from n inputs to m units has n * m weights and m biases.",
-    solution_code="answer = (30 * 16 + 16) + (16 * 8 + 8) + (8 * 1 + 1)",
+    key="nb01_q2",
     wrong_answers=[616, 30 * 16 * 8, 640, 641.5],
     success_message="641 parameters: the paper's rule of thumb would ask for 6,410 patients.",
 )
@@ -69,7 +61,7 @@ q3 = Exercise(
     title="Exercise 3 (gradient through five sigmoid layers)",
     checker=_check_sigmoid_bound,
     hint_text="The largest slope of the sigmoid is sigma(0) * (1 - sigma(0)).",
-    solution_code="answer = 0.25 ** 5",
+    key="nb01_q3",
     wrong_answers=[0.25, 1.0, 0.25 * 5],
     success_message="At most about 0.001: a gradient crossing five sigmoid layers keeps at most a thousandth of its size.",
 )

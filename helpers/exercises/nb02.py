@@ -53,10 +53,7 @@ q1 = Exercise(
     title="Exercise 1 (output shapes)",
     checker=_check_output_side,
     hint_text="Without padding a k x k convolution gives n - k + 1 pixels per side; 2 x 2 pooling with stride 2 halves it.",
-    solution_code="""
-after_convolution = (28 - 5) // 1 + 1      # 24
-answer = after_convolution // 2            # 12
-""",
+    key="nb02_q1",
     wrong_answers=[24, 14, 28, 13, "12 pixels"],
     success_message="Right: 28 -> 24 after the 5 x 5 convolution -> 12 after pooling (LeNet-5 did exactly this).",
 )
@@ -65,10 +62,7 @@ q2 = Exercise(
     title="Exercise 2 (counting parameters)",
     checker=_check_conv_parameters,
     hint_text="One filter has kernel height x kernel width x input channels weights, plus one bias.",
-    solution_code="""
-weights_per_filter = 5 * 5 * 16
-answer = (weights_per_filter + 1) * 32     # 12,832
-""",
+    key="nb02_q2",
     wrong_answers=[12800, 832, 800, 12833.5],
     success_message="Right: 12,832, and the count does not depend on the image size: the same weights slide everywhere.",
 )
@@ -77,16 +71,7 @@ q3 = Exercise(
     title="Exercise 3 (max pooling by hand)",
     checker=_check_max_pool,
     hint_text="h, w = feature_map.shape; feature_map.reshape(h // 2, 2, w // 2, 2).max(axis=(1, 3))",
-    solution_code="""
-import numpy as np
-
-def max_pool_2x2(feature_map):
-    feature_map = np.asarray(feature_map)
-    h, w = feature_map.shape
-    return feature_map.reshape(h // 2, 2, w // 2, 2).max(axis=(1, 3))
-
-answer = max_pool_2x2
-""",
+    key="nb02_q3",
     wrong_answers=[
         lambda m: np.asarray(m).reshape(np.shape(m)[0] // 2, 2, np.shape(m)[1] // 2, 2).mean(axis=(1, 3)),
         lambda m: np.asarray(m)[::2, ::2],

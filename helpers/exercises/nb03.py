@@ -32,11 +32,7 @@ q1 = Exercise(
     checker=_check_q1,
     hint_text="A SimpleRNN has W (features x units), U (units x units) and b (units). "
               "An LSTM has one such set per gate, and it has 4 gates.",
-    solution_code="""
-units, features = 32, 1
-answer = 4 * (features * units + units * units + units)
-# check: import keras; keras.layers.LSTM(32).build((None, 100, 1)) then .count_params()
-""",
+    key="nb03_q1",
     wrong_answers=[1088, 4224, 3360, "4352"],
     success_message=f"Yes: {LSTM_PARAMETERS} parameters, four times a SimpleRNN of the same width. "
                     "The gates are what buys the memory, and they cost compute on every time step.",
@@ -67,11 +63,7 @@ q2 = Exercise(
     checker=_check_q2,
     hint_text="If nothing else changes the cell, after 100 steps a fraction sigmoid(b)**100 of it is "
               "left. Solve sigmoid(b)**100 = 0.01 for the gate value p first, then b = log(p / (1 - p)).",
-    solution_code="""
-import math
-p = 0.01 ** (1 / 100)           # the gate value that keeps 1 % after 100 steps
-answer = math.log(p / (1 - p))  # invert the sigmoid
-""",
+    key="nb03_q2",
     wrong_answers=[1.0, 0.955, 5.0, 2.0],
     success_message=f"Yes: b = {FORGET_BIAS:.2f}, a gate of {FORGET_PROBABILITY:.3f}. Keras' "
                     "default bias of 1 keeps only 0.73**100 = 2e-14 of it: that is why we opened the "
@@ -105,12 +97,7 @@ q3 = Exercise(
     title="Exercise 3 (heart rate from sample indices)",
     checker=_check_q3,
     hint_text="RR interval (s) = difference of R-peak indices / sampling rate (Hz); heart rate = 60 / RR.",
-    solution_code="""
-import numpy as np
-r_peaks = np.array([12, 52, 93, 131])        # sample indices
-rr_seconds = np.diff(r_peaks) / 50           # 50 samples per second
-answer = 60 / rr_seconds.mean()              # beats per minute
-""",
+    key="nb03_q3",
     wrong_answers=[39.67, 1.26, 151.3, 37.8],
     success_message=f"Yes: about {HEART_RATE:.1f} beats/min. A model that was trained at 50 Hz and is "
                     "fed 100-Hz data sees every interval twice as long: to it, this patient has a heart "
@@ -151,17 +138,7 @@ q4 = Exercise(
     checker=_check_q4,
     hint_text="norm = np.linalg.norm(gradient). If norm > max_norm, multiply the gradient by "
               "max_norm / norm; otherwise return it unchanged.",
-    solution_code="""
-import numpy as np
-
-def clip_by_norm(gradient, max_norm):
-    norm = np.linalg.norm(gradient)
-    if norm > max_norm:
-        return gradient * (max_norm / norm)
-    return gradient
-
-answer = clip_by_norm
-""",
+    key="nb03_q4",
     wrong_answers=[
         lambda gradient, max_norm: np.clip(gradient, -max_norm, max_norm),
         lambda gradient, max_norm: gradient,

@@ -92,10 +92,7 @@ q1 = Exercise(
     checker=_check_hidden_units,
     hint_text=("2,000 patients / 10 = a budget of 200 parameters. A 10 -> h -> 1 network has 10 h weights "
                "and h biases in the hidden layer, and h weights and 1 bias in the output unit."),
-    solution_code="""
-# 10 h + h + h + 1 = 12 h + 1 <= 2000 / 10
-answer = (2000 // 10 - 1) // 12
-""",
+    key="nb04_q1",
     wrong_answers=[18, 200, 17, 10],
     success_message=("Right: 16 hidden units (193 parameters). By the paper's rule, 2,000 patients buy only a "
                      "tiny network; the learning curves show why the rule is only a rough guide."),
@@ -106,11 +103,7 @@ q2 = Exercise(
     checker=_check_conv_vs_dense,
     hint_text=("Convolution: filters x (kernel height x kernel width x input channels + 1). "
                "Dense: units x (inputs + 1), where the inputs are all 24 x 24 pixels."),
-    solution_code="""
-conv = 8 * (3 * 3 * 1 + 1)
-dense = 8 * (24 * 24 + 1)
-answer = (conv, dense)
-""",
+    key="nb04_q2",
     wrong_answers=[(72, 4608), (80, 4608), (72, 4616), (46080, 4616), (4616, 80)],
     success_message=("Yes: 80 against 4,616. The convolution slides the same few weights over the whole image, "
                      "which is why a CNN needs far fewer examples than an FCNN on pixels."),
@@ -121,16 +114,7 @@ q3 = Exercise(
     checker=_check_threshold,
     hint_text=("Sort the scores of the true cases from high to low. To flag a share `target` of them you "
                "need the k-th highest, with k = ceil(target * number of cases)."),
-    solution_code="""
-import numpy as np
-
-def pick_threshold(y_true, scores, target_sensitivity):
-    case_scores = np.sort(np.asarray(scores)[np.asarray(y_true) == 1])[::-1]
-    k = int(np.ceil(target_sensitivity * len(case_scores)))
-    return case_scores[max(k, 1) - 1]
-
-answer = pick_threshold
-""",
+    key="nb04_q3",
     wrong_answers=[lambda y, s, t: 0.5,
                    lambda y, s, t: float(np.min(np.asarray(s)[np.asarray(y) == 1])),
                    lambda y, s, t: float(np.quantile(np.asarray(s)[np.asarray(y) == 1], t))],
@@ -143,7 +127,7 @@ q4 = Exercise(
     checker=_check_augmentations,
     hint_text=("The label is 'spiculated lesion' versus 'round lesion or none'. Which changes leave the "
                "lesion's shape, and its presence, as they were?"),
-    solution_code='answer = {"A", "B", "D"}',
+    key="nb04_q4",
     wrong_answers=[{"A", "B", "C", "D"}, {"A", "B"}, {"E"}, {"A", "B", "D", "F"}, "ABCDEF"],
     success_message=("Yes: turns and mirrors keep the label, so each gives a new, correctly labelled example. "
                      "In a chest X-ray a left-right mirror would not be safe: the heart would move to the right."),

@@ -44,16 +44,7 @@ q1 = Exercise(
     hint_text="A temperature is in degrees F when it is impossible in degrees C (outside 25-45) and "
               "(value - 32) * 5 / 9 lands between 34 and 42. Comparisons with NaN are False, which is "
               "what you want.",
-    solution_code="""
-import pandas as pd
-
-def is_fahrenheit(temperatures: pd.Series) -> pd.Series:
-    celsius = (temperatures - 32) * 5 / 9
-    impossible_as_celsius = (temperatures < 25) | (temperatures > 45)
-    return impossible_as_celsius & celsius.between(34, 42)
-
-answer = is_fahrenheit
-""",
+    key="nb05_q1",
     wrong_answers=[lambda t: t > 45, lambda t: t > 90, lambda t: t.between(90, 110),
                    lambda t: t.between(95, 105), lambda t: None if t is None else t * 0 == 1],
     success_message="Yes: convert, then check the result is a body temperature. 999 and 0 are impossible in "
@@ -94,7 +85,7 @@ q2 = Exercise(
     checker=_check_q2,
     hint_text="Ask of each scenario: does the chance that the value is missing depend on nothing (MCAR), on "
               "something else that is recorded (MAR), or on the missing value itself (MNAR)?",
-    solution_code='answer = {"a": "MCAR", "b": "MNAR", "c": "MAR", "d": "MNAR"}',
+    key="nb05_q2",
     wrong_answers=[{"a": "MCAR", "b": "MAR", "c": "MAR", "d": "MNAR"},
                    {"a": "MAR", "b": "MNAR", "c": "MAR", "d": "MNAR"},
                    {"a": "MCAR", "b": "MNAR", "c": "MNAR", "d": "MNAR"},
@@ -138,13 +129,7 @@ q3 = Exercise(
     checker=_check_q3,
     hint_text="frame.duplicated() marks repeats of earlier rows; run it once on all columns and once on "
               "frame.drop(columns='patient_id'), combine the two with |, and keep the rows that are not marked.",
-    solution_code="""
-def drop_duplicate_patients(frame):
-    repeated = frame.duplicated() | frame.drop(columns="patient_id").duplicated()
-    return frame[~repeated]
-
-answer = drop_duplicate_patients
-""",
+    key="nb05_q3",
     wrong_answers=[lambda f: f.drop_duplicates(), lambda f: f.drop_duplicates(subset=["patient_id"]),
                    lambda f: f.drop_duplicates(subset=["age"]), lambda f: f.dropna()],
     success_message="Yes. Notice that pandas treats two NaNs as equal when it looks for duplicates, and that "
@@ -172,18 +157,7 @@ q4 = Exercise(
     checker=_check_q4,
     hint_text="y_missed = faults.flip_labels(y_train, 0.3, seed=SEED, events_only=True); fit the baseline on it; "
               "then model.predict_proba(X_test)[:, 1].mean() / y_test.mean().",
-    solution_code="""
-from sklearn.linear_model import LogisticRegression
-from sklearn.pipeline import make_pipeline
-from sklearn.preprocessing import StandardScaler
-from helpers.data import faults, records
-
-X_train, y_train = records.features(records.make_cohort(3000, seed=0))
-X_test, y_test = records.features(records.make_cohort(3000, seed=1))
-y_missed = faults.flip_labels(y_train, 0.3, seed=0, events_only=True)
-model = make_pipeline(StandardScaler(), LogisticRegression(max_iter=1000)).fit(X_train, y_missed)
-answer = model.predict_proba(X_test)[:, 1].mean() / y_test.mean()
-""",
+    key="nb05_q4",
     wrong_answers=[1.0, 1.3, 0.3, 0.97],
     success_message="Yes: the ranking barely changes, but the predicted risks are about a third too low. A model trained on "
                     "records that miss events elsewhere would tell patients they are safer than they are.",

@@ -57,16 +57,7 @@ q1 = Exercise(
     checker=_check_q1,
     hint_text=("For each group g, take the patients with groups == g and y_true == 1, and compute the "
                "fraction of them with flagged == 1. Return max(...) - min(...) over the groups."),
-    solution_code='''
-import numpy as np
-
-def sensitivity_gap(y_true, flagged, groups):
-    y_true, flagged, groups = np.asarray(y_true), np.asarray(flagged), np.asarray(groups)
-    per_group = [flagged[(groups == g) & (y_true == 1)].mean() for g in np.unique(groups)]
-    return max(per_group) - min(per_group)
-
-answer = sensitivity_gap
-''',
+    key="nb06_q1",
     wrong_answers=[_wrong_overall_gap, _wrong_signed_gap, lambda y, f, g: 0.0],
     success_message=("Right. This one number is what fairlearn reports as "
                      "MetricFrame(...).difference() for the recall metric (also: equal_opportunity_difference)."),
@@ -104,14 +95,7 @@ q2 = Exercise(
     checker=_check_q2,
     hint_text=("Imagine 1,000 patients in each group. True positives = sensitivity x sick patients; "
                "false positives = false-positive rate x healthy patients; PPV = TP / (TP + FP)."),
-    solution_code='''
-def ppv(sensitivity, false_positive_rate, prevalence):
-    true_positives = sensitivity * prevalence
-    false_positives = false_positive_rate * (1 - prevalence)
-    return true_positives / (true_positives + false_positives)
-
-answer = (ppv(0.8, 0.1, 0.1), ppv(0.8, 0.1, 0.3))
-''',
+    key="nb06_q2",
     wrong_answers=[(0.8, 0.8), (0.47, 0.47), (0.774, 0.471), (0.9, 0.7)],
     success_message=("Yes: about 0.47 against 0.77. Equalised odds holds (same sensitivity, same "
                      "false-positive rate), yet a positive result means something different in each "
@@ -177,17 +161,7 @@ q3 = Exercise(
     checker=_check_q3,
     hint_text=("Loop over np.unique(groups); for each group select its patients with a mask "
                "(groups == group) and call threshold_for_sensitivity on y_true[mask], risk[mask]."),
-    solution_code='''
-import numpy as np
-from helpers.evaluation.metrics import threshold_for_sensitivity
-
-def equal_sensitivity_thresholds(y_true, risk, groups, target):
-    y_true, risk, groups = np.asarray(y_true), np.asarray(risk), np.asarray(groups)
-    return {group: threshold_for_sensitivity(y_true[groups == group], risk[groups == group], target)
-            for group in np.unique(groups)}
-
-answer = equal_sensitivity_thresholds
-''',
+    key="nb06_q3",
     wrong_answers=[_wrong_one_shared_threshold, _wrong_lowest_risk],
     success_message=("Correct: group B's threshold comes out lower, because the model gives B's sick "
                      "patients lower risks. This is the group-specific threshold of section 6, without "
@@ -221,7 +195,7 @@ q4 = Exercise(
     title="Exercise 4 (choose the label)",
     checker=_check_q4,
     hint_text="Ask of each label: would it be lower for a patient who is just as sick but sees doctors less?",
-    solution_code='answer = "c"',
+    key="nb06_q4",
     wrong_answers=["a", "b", "d", "e"],
     success_message=("Yes: (c) measures the patient's health, not the care system's response to it. It is "
                      "not perfect either (someone has to measure HbA1c, so check how often it is missing "

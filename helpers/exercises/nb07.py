@@ -37,15 +37,7 @@ q1 = Exercise(
     checker=_check_linear_shap,
     hint_text=("Broadcasting does it in one line: weights has shape (features,), x (n, features), "
                "background (m, features); background.mean(axis=0) is the 'average patient'."),
-    solution_code="""
-import numpy as np
-
-def linear_shap(weights, x, background):
-    weights, x, background = np.asarray(weights), np.asarray(x), np.asarray(background)
-    return weights * (x - background.mean(axis=0))
-
-answer = linear_shap
-""",
+    key="nb07_q1",
     wrong_answers=[
         lambda w, x, b: np.asarray(w) * np.asarray(x),
         lambda w, x, b: np.asarray(x) - np.asarray(b).mean(axis=0),
@@ -91,15 +83,7 @@ q2 = Exercise(
     checker=_check_pointing,
     hint_text=("np.argmax(heatmap) gives the position in the flattened array; "
                "np.unravel_index turns it into (row, column)."),
-    solution_code="""
-import numpy as np
-
-def hottest_pixel_in_mask(heatmap, mask):
-    row, col = np.unravel_index(np.argmax(heatmap), heatmap.shape)
-    return bool(mask[row, col])
-
-answer = hottest_pixel_in_mask
-""",
+    key="nb07_q2",
     wrong_answers=[
         lambda h, m: bool(np.asarray(m).any()),
         lambda h, m: bool(np.asarray(m)[np.unravel_index(np.argmin(h), np.shape(h))]),
@@ -133,7 +117,7 @@ q3 = Exercise(
     title="Exercise 3 (the baseline changes the answer)",
     checker=_check_baseline,
     hint_text="Use the linear formula from exercise 1 with weight 1.1 / 12 per year and background mean 40.",
-    solution_code="answer = 1.1 / 12 * (70 - 40)",
+    key="nb07_q3",
     wrong_answers=[1.1 / 12 * (70 - 60), 1.1 / 12 * 70, 1.1],
     success_message=("Yes: 2.75 log-odds against the young reference group, but only 0.92 against the "
                      "whole population. Same patient, same model: the question 'compared with whom?' "
@@ -167,7 +151,7 @@ q4 = Exercise(
     title="Exercise 4 (proving a shortcut)",
     checker=_check_shortcut,
     hint_text="Which option changes the one thing you suspect (the tag) while keeping the lesions the same?",
-    solution_code='answer = "b"',
+    key="nb07_q4",
     wrong_answers=["a", "c", "d"],
     success_message=("Right: a counterfactual test set, where the suspected shortcut no longer predicts the "
                      "label, turns a suspicion from a heat map into a measured drop in performance."),
