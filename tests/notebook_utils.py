@@ -11,8 +11,10 @@ NOTEBOOK_DIR = ROOT / "notebooks"
 
 
 def notebook_paths() -> list[Path]:
-    """Every notebook of the suite, in order."""
-    return sorted(NOTEBOOK_DIR.glob("*.ipynb"))
+    """Every written notebook of the suite, in the order of the notebook index (course.toml)."""
+    from helpers import course
+
+    return [entry.path for entry in course.notebooks()]
 
 
 def execute_in_one_kernel(path: Path, passes: int = 1, timeout: int = 900) -> list:

@@ -7,7 +7,8 @@ import nbformat
 import pytest
 
 from scripts.nbtools import SETUP_CELL, binder_url, colab_url
-from tests.notebook_utils import notebook_paths
+from helpers import course
+from tests.notebook_utils import NOTEBOOK_DIR, notebook_paths
 
 NOTEBOOKS = notebook_paths()
 IDS = [path.name for path in NOTEBOOKS]
@@ -17,11 +18,25 @@ def test_there_are_notebooks():
     assert len(NOTEBOOKS) >= 2, "expected notebooks 00 and 01 at least"
 
 
-def test_numbers_are_unique_and_on_the_map():
-    numbers = [int(path.name[:2]) for path in NOTEBOOKS]
-    assert len(set(numbers)) == len(numbers), f"two notebooks share a number: {IDS}"
-    assert all(0 <= n <= 10 for n in numbers), "the suite's map runs from 00 to 10"
-    assert {0, 1} <= set(numbers), "the welcome (00) and first topic (01) notebooks are required"
+def test_the_index_lists_exactly_the_notebooks_on_disk():
+    on_disk = sorted(path.name for path in NOTEBOOK_DIR.glob("*.ipynb"))
+    listed = sorted(path.name for path in NOTEBOOKS)
+    assert on_disk == listed, (f"course.toml and notebooks/ disagree: not in the index {sorted(set(on_disk) - set(listed))}, "
+                               f"listed but missing {sorted(set(listed) - set(on_disk))}")
+    assert all(path.is_file() for path in NOTEBOOKS)
+
+
+def test_a_broken_index_gets_a_clear_error(tmp_path):
+    bad = tmp_path / "course.toml"
+    bad.write_text('[[notebook]]\nnumber = 8\ntitle = "x"\npaper_section = "x"\nobjectives = "x"\n'
+                   'budget_s = 90\nmemory_mb = 1536\nplanned = true\n')
+    with pytest.raises(course.CourseIndexError, match="two digits"):
+        course.load_index(bad)
+    bad.write_text('[[notebook]]\nnumber = "08"\ntitle = "x"\n')
+    with pytest.raises(course.CourseIndexError, match="lacks"):
+        course.load_index(bad)
+    with pytest.raises(course.CourseIndexError, match="missing"):
+        course.load_index(tmp_path / "absent.toml")
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
@@ -51,6 +66,7 @@ def test_title_cell(path):
     assert title.cell_type == "markdown"
     text = title.source
     assert text.startswith(f"# {path.name[:2]} "), "the title cell starts with '# NN ' and the topic"
+    assert course.entry(path.name[:2]).file == path.name
     for required in ("Paper section", "Learning objectives", "Prerequisites", "Estimated time"):
         assert required in text, f"title cell lacks '{required}'"
     assert colab_url(path.name) in text, "title cell lacks this notebook's Colab link"
