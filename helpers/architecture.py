@@ -116,7 +116,7 @@ def n_parameters(model: Any) -> int:
     Handles ``LogisticRegression`` (``coef_``, ``intercept_``), ``MLPClassifier`` (``coefs_``,
     ``intercepts_``), a ``Pipeline`` ending in either, a :class:`SmallCNN` and Keras models.
     """
-    from helpers.models import SmallCNN
+    from helpers.models.convolutional import SmallCNN
 
     if isinstance(model, SmallCNN):
         return model.n_parameters

@@ -157,7 +157,7 @@ def train_image_classifier(x_train: np.ndarray, y_train: np.ndarray, x_val: np.n
     n_classes = int(n_classes or y_train.max() + 1)
     check_int("epochs", epochs)
     keras.utils.set_random_seed(int(seed))
-    from helpers.models import build_lenet
+    from helpers.models.convolutional import build_lenet
 
     build = build or build_lenet
     mean, std = float(x_train.mean()), float(x_train.std() + 1e-6)

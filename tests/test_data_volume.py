@@ -10,10 +10,11 @@ from sklearn.neural_network import MLPClassifier
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
-from helpers import architecture, models, plotting, training
+from helpers import architecture, plotting, training
 from helpers.data import records
 from helpers.data.records import make_cohort
 from helpers.evaluation import learning_curves, metrics
+from helpers.models import convolutional
 
 
 @pytest.fixture(scope="module")
@@ -269,7 +270,7 @@ def cnn():
     import keras
 
     keras.utils.set_random_seed(0)
-    return models.SmallCNN(16)
+    return convolutional.SmallCNN(16)
 
 
 @pytest.fixture(scope="module")
@@ -322,11 +323,11 @@ def test_small_cnn_bad_input(cnn, scans):
     with pytest.raises(ValueError, match="l2"):
         cnn.fit(scans["images"], scans["labels"], steps=1, l2=-1)
     with pytest.raises(ValueError, match="filters"):
-        models.SmallCNN(16, filters=(8,))
+        convolutional.SmallCNN(16, filters=(8,))
     with pytest.raises(ValueError, match="dropout"):
-        models.SmallCNN(16, dropout=1.0)
+        convolutional.SmallCNN(16, dropout=1.0)
     with pytest.raises(TypeError, match="image_size"):
-        models.SmallCNN(16.0)
+        convolutional.SmallCNN(16.0)
 
 
 def test_cnn_fit_predict_modes(cnn, scans):

@@ -9,8 +9,9 @@ os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
 import numpy as np
 import pytest
 
-from helpers import models, plotting
+from helpers import plotting
 from helpers.evaluation import attribution
+from helpers.models import convolutional, inference
 
 
 @pytest.fixture(scope="module")
@@ -67,17 +68,17 @@ def test_mean_abs_shap_bad_input():
 
 def test_batched_predict_matches_the_model(linear_model):
     x = np.random.default_rng(0).normal(size=(10, 3)).astype(np.float32)
-    predict = models.batched_predict(linear_model, batch_size=3)
+    predict = inference.batched_predict(linear_model, batch_size=3)
     expected = 2 * x[:, 0] - x[:, 1] + 0.5
     np.testing.assert_allclose(predict(x), expected, rtol=1e-5, atol=1e-5)
-    flat = models.batched_predict(linear_model, input_shape=(3,))
+    flat = inference.batched_predict(linear_model, input_shape=(3,))
     np.testing.assert_allclose(flat(x.reshape(10, 3)), expected, rtol=1e-5, atol=1e-5)
     with pytest.raises(TypeError, match="Keras model"):
-        models.batched_predict(lambda x: x)
+        inference.batched_predict(lambda x: x)
     with pytest.raises(ValueError, match="batch_size"):
-        models.batched_predict(linear_model, batch_size=0)
+        inference.batched_predict(linear_model, batch_size=0)
     with pytest.raises(ValueError, match="output_index"):
-        models.batched_predict(linear_model, output_index=3)(x)
+        inference.batched_predict(linear_model, output_index=3)(x)
 
 
 def test_integrated_gradients_of_a_linear_model_are_exact(linear_model):
@@ -87,7 +88,7 @@ def test_integrated_gradients_of_a_linear_model_are_exact(linear_model):
     # Completeness: attributions add up to score(x) - score(baseline).
     baseline = np.array([1.0, 1.0, 1.0], np.float32)
     attributions = attribution.integrated_gradients(linear_model, x, baseline=baseline, steps=3, batch_size=4)
-    predict = models.batched_predict(linear_model)
+    predict = inference.batched_predict(linear_model)
     np.testing.assert_allclose(attributions.sum(axis=1), predict(x) - predict(baseline[None]), atol=1e-5)
     with pytest.raises(ValueError, match="baseline"):
         attribution.integrated_gradients(linear_model, x, baseline=np.zeros(5))
@@ -179,8 +180,8 @@ def test_logit_score_survives_a_saturated_sigmoid(keras):
     model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1, activation="sigmoid")])
     model.layers[0].set_weights([np.array([[30.0], [0.0]], np.float32), np.zeros(1, np.float32)])
     x = np.array([[2.0, 1.0]], np.float32)  # logit 60: the sigmoid's output is 1.0 in float32
-    logit = models.batched_predict(model)(x)
-    probability = models.batched_predict(model, score="output")(x)
+    logit = inference.batched_predict(model)(x)
+    probability = inference.batched_predict(model, score="output")(x)
     assert logit[0] == pytest.approx(60.0) and probability[0] == pytest.approx(1.0)
     attributions = attribution.integrated_gradients(model, x, steps=8)
     np.testing.assert_allclose(attributions, [[60.0, 0.0]], atol=1e-3)
@@ -189,20 +190,20 @@ def test_logit_score_survives_a_saturated_sigmoid(keras):
     assert np.abs(_gradients(model, x, 0, 1, "output")).max() < 1e-6, "the probability's slope vanishes"
     np.testing.assert_allclose(_gradients(model, x, 0, 1, "logit"), [[30.0, 0.0]], atol=1e-4)
     with pytest.raises(ValueError, match="score"):
-        models.batched_predict(model, score="probability")
+        inference.batched_predict(model, score="probability")
 
 
 def test_build_gap_cnn_works_with_grad_cam(keras):
-    model = models.build_gap_cnn((16, 16, 1), mean=0.4, std=0.1)
+    model = convolutional.build_gap_cnn((16, 16, 1), mean=0.4, std=0.1)
     assert model.output_shape == (None, 1)
-    assert models.GAP_CNN_LAST_CONV in [layer.name for layer in model.layers]
+    assert convolutional.GAP_CNN_LAST_CONV in [layer.name for layer in model.layers]
     images = np.random.default_rng(1).random((3, 16, 16, 1)).astype(np.float32)
-    cam = attribution.grad_cam(model, images, models.GAP_CNN_LAST_CONV)
+    cam = attribution.grad_cam(model, images, convolutional.GAP_CNN_LAST_CONV)
     assert cam.shape == (3, 16, 16) and np.isfinite(cam).all()
-    assert models.build_gap_cnn((16, 16, 1), 3).output_shape == (None, 3)
+    assert convolutional.build_gap_cnn((16, 16, 1), 3).output_shape == (None, 3)
     with pytest.raises(ValueError, match="n_classes"):
-        models.build_gap_cnn((16, 16, 1), 1)
+        convolutional.build_gap_cnn((16, 16, 1), 1)
     with pytest.raises(ValueError, match="input_shape"):
-        models.build_gap_cnn((16, 16))
+        convolutional.build_gap_cnn((16, 16))
     with pytest.raises(ValueError, match="8 x 8"):
-        models.build_gap_cnn((4, 4, 1))
+        convolutional.build_gap_cnn((4, 4, 1))

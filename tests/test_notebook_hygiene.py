@@ -6,8 +6,8 @@ import re
 import nbformat
 import pytest
 
-from scripts.nbtools import SETUP_CELL, binder_url, colab_url
 from helpers import course
+from scripts.nbtools import SETUP_CELL, binder_url, colab_url
 from tests.notebook_utils import NOTEBOOK_DIR, notebook_paths
 
 NOTEBOOKS = notebook_paths()

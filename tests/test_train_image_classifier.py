@@ -8,11 +8,12 @@ import sys
 import numpy as np
 import pytest
 
-from helpers import ROOT, architecture, models, training
+from helpers import ROOT, architecture, training
 from helpers import train_image_classifier as tic
 from helpers.data import medmnist
 from helpers.data.imaging import to_medmnist_format
 from helpers.evaluation import metrics
+from helpers.models import convolutional
 
 
 @pytest.fixture(scope="module")
@@ -133,11 +134,11 @@ def test_conv_output_size():
 
 
 def test_builders_and_multiply_adds():
-    max_pool = models.build_lenet((32, 32, 1), 2, pooling="max")
-    no_pool = models.build_lenet((32, 32, 1), 2, pooling="none")
-    strided = models.build_lenet((32, 32, 1), 2, pooling="strided")
+    max_pool = convolutional.build_lenet((32, 32, 1), 2, pooling="max")
+    no_pool = convolutional.build_lenet((32, 32, 1), 2, pooling="none")
+    strided = convolutional.build_lenet((32, 32, 1), 2, pooling="strided")
     assert max_pool.output_shape == (None, 1)
-    assert models.build_lenet((28, 28, 3), 5).output_shape == (None, 5)
+    assert convolutional.build_lenet((28, 28, 3), 5).output_shape == (None, 5)
     assert no_pool.count_params() > 10 * max_pool.count_params()
     assert architecture.count_multiply_adds(no_pool) > 3 * architecture.count_multiply_adds(max_pool)
     assert architecture.count_multiply_adds(strided) < architecture.count_multiply_adds(max_pool)
@@ -145,18 +146,18 @@ def test_builders_and_multiply_adds():
     # dense: 8*8*32 inputs x 64 units; output: 64 x 1.
     expected = 32 * 32 * 9 * 16 + 16 * 16 * 9 * 16 * 32 + 8 * 8 * 32 * 64 + 64
     assert architecture.count_multiply_adds(max_pool) == expected
-    plain = models.build_deep_stack((32, 32, 1), 2, depth=6, residual=False)
-    residual = models.build_deep_stack((32, 32, 1), 2, depth=6, residual=True)
+    plain = convolutional.build_deep_stack((32, 32, 1), 2, depth=6, residual=False)
+    residual = convolutional.build_deep_stack((32, 32, 1), 2, depth=6, residual=True)
     assert plain.count_params() == residual.count_params()
-    for build in (models.build_vgg_small, models.build_resnet_small):
+    for build in (convolutional.build_vgg_small, convolutional.build_resnet_small):
         assert build((32, 32, 1), 2).output_shape == (None, 1)
 
 
 @pytest.mark.parametrize("call", [
-    lambda: models.build_lenet((32, 32), 2),
-    lambda: models.build_lenet((32, 32, 1), 1),
-    lambda: models.build_lenet((32, 32, 1), 2, pooling="median"),
-    lambda: models.build_deep_stack((32, 32, 1), 2, depth=5),
+    lambda: convolutional.build_lenet((32, 32), 2),
+    lambda: convolutional.build_lenet((32, 32, 1), 1),
+    lambda: convolutional.build_lenet((32, 32, 1), 2, pooling="median"),
+    lambda: convolutional.build_deep_stack((32, 32, 1), 2, depth=5),
     lambda: training.train_image_classifier(np.zeros((4, 8, 8, 1)), np.zeros(3), np.zeros((2, 8, 8, 1)), np.zeros(2)),
     lambda: training.train_image_classifier(np.zeros((4, 8, 8)), np.zeros(4), np.zeros((2, 8, 8, 1)), np.zeros(2)),
     lambda: medmnist.validate_arrays({"train_images": np.zeros((2, 8, 8))}),

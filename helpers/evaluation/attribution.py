@@ -23,7 +23,7 @@ from typing import Any, Sequence
 import numpy as np
 import pandas as pd
 
-from helpers.models import DEFAULT_BATCH_SIZE, check_model, score_function, select_output
+from helpers.models.inference import DEFAULT_BATCH_SIZE, check_model, score_function, select_output
 from helpers.validation import check_array, check_int
 
 

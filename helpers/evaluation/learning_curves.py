@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from helpers.models import SmallCNN
+from helpers.models.convolutional import SmallCNN
 from helpers.training import dihedral_augment
 from helpers.validation import check_binary_labels, check_int
 

@@ -110,7 +110,7 @@ def evaluate(model: Any, arrays: dict[str, np.ndarray], n_classes: int) -> dict[
     """Validation and test metrics. Binary: the threshold comes from the validation split only."""
     from sklearn.metrics import accuracy_score, roc_auc_score
 
-    from helpers.models import predict_proba
+    from helpers.models.inference import predict_proba
 
     metrics: dict[str, float] = {}
     scores = {split: predict_proba(model, arrays[f"{split}_x"]) for split in ("val", "test")}

@@ -2,6 +2,7 @@
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
+
 from helpers.data import faults, records
 
 X_train, y_train = records.features(records.make_cohort(3000, seed=0))
