@@ -49,23 +49,31 @@ def fit(model: Any, x: Any, y: Any, *, epochs: int, batch_size: int = 32,
     return history
 
 
+def balancing_weights(labels: Sequence | np.ndarray) -> np.ndarray:
+    """Per-row weights, shape ``(n,)``, that give every distinct label the same total weight.
+
+    A row of a label seen ``n_k`` times among ``n`` rows of ``K`` labels weighs ``n / (K * n_k)``, so
+    the mean weight is 1. The labels may be classes (0/1, 0..K-1: class weights against imbalance)
+    or patient groups ("A", "B": reweighting an under-represented group); it is one formula.
+    """
+    labels = np.asarray(labels).reshape(-1) if np.ndim(labels) > 1 else np.asarray(labels)
+    if labels.ndim != 1 or len(labels) == 0:
+        raise ValueError(f"labels must be a non-empty 1-D sequence, got shape {labels.shape}")
+    _, inverse, counts = np.unique(labels, return_inverse=True, return_counts=True)
+    return (len(labels) / (len(counts) * counts[inverse])).astype(float)
+
+
 def class_weights(labels: np.ndarray) -> dict[int, float]:
-    """Class -> weight ``n / (K * n_class)``: every class contributes equally to the loss."""
+    """Class index -> :func:`balancing_weights`' weight, as Keras' ``class_weight`` wants it.
+
+    ``labels`` are class indices ``0..K-1``; every class must occur (else a ``ValueError``).
+    """
     labels = np.asarray(labels).reshape(-1).astype(int)
-    counts = np.bincount(labels)
-    if np.any(counts == 0):
-        raise ValueError(f"every class needs at least one example; counts per class: {counts.tolist()}")
-    return {c: float(len(labels) / (len(counts) * count)) for c, count in enumerate(counts)}
-
-
-def balancing_weights(groups: Sequence[str] | np.ndarray) -> np.ndarray:
-    """Per-row weights, shape (n,), that give every group the same total weight (mean weight 1)."""
-    groups = np.asarray(groups)
-    if groups.ndim != 1 or len(groups) == 0:
-        raise ValueError(f"groups must be a non-empty 1-D sequence of labels, got shape {groups.shape}")
-    labels, inverse, counts = np.unique(groups, return_inverse=True, return_counts=True)
-    weights = len(groups) / (len(labels) * counts[inverse])
-    return weights.astype(float)
+    counts = np.bincount(labels) if len(labels) else np.zeros(0, int)
+    if len(labels) == 0 or np.any(counts == 0):
+        raise ValueError(f"every class 0..K-1 needs at least one example; counts per class: {counts.tolist()}")
+    weights = balancing_weights(labels)
+    return {c: float(weights[np.flatnonzero(labels == c)[0]]) for c in range(len(counts))}
 
 
 def dihedral_augment(images: np.ndarray, labels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

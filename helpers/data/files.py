@@ -91,13 +91,23 @@ def read_manifest(data_dir: Path | None = None) -> dict:
         raise DatasetError(f"{path} is not valid JSON ({error}). {RESTORE_HINT}") from None
 
 
-def sha256_of(path: Path) -> str:
-    """Hex SHA-256 of a file's bytes."""
-    digest = hashlib.sha256()
+def checksum_of(path: Path, algorithm: str = "sha256") -> str:
+    """Hex digest of a file's bytes (``"sha256"``, or ``"md5"`` where a publisher lists only MD5)."""
+    digest = hashlib.new(algorithm)
     with open(path, "rb") as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
+
+
+def sha256_of(path: Path) -> str:
+    """Hex SHA-256 of a file's bytes."""
+    return checksum_of(path, "sha256")
+
+
+def matches_checksum(path: Path, expected: str, algorithm: str = "sha256") -> bool:
+    """Whether the file at ``path`` has the hex digest ``expected``: the one file check of the suite."""
+    return checksum_of(path, algorithm) == expected.lower()
 
 
 def path_of(name: str) -> Path:
@@ -115,8 +125,8 @@ def verify(name: str) -> Path:
                            "Run `python3 tasks.py datasets` to rebuild the data and the manifest.")
     if not path.exists():
         raise DatasetMissingError(f"datasets/{spec.filename} (dataset {name!r}) is missing. {RESTORE_HINT}")
-    actual = sha256_of(path)
-    if actual != entry["sha256"]:
+    if not matches_checksum(path, entry["sha256"]):
+        actual = sha256_of(path)
         raise DatasetError(
             f"datasets/{spec.filename} (dataset {name!r}) is damaged or was edited: its SHA-256 is "
             f"{actual[:12]}..., the manifest expects {entry['sha256'][:12]}.... {RESTORE_HINT}"

@@ -13,6 +13,41 @@ from helpers.data.records import features
 from helpers.validation import check_binary_labels, check_number
 
 
+def _decisions(y_true: object, flagged: object) -> tuple[np.ndarray, np.ndarray]:
+    y = check_binary_labels("y_true", y_true)
+    f = np.asarray(flagged).reshape(-1) if np.ndim(flagged) > 1 else np.asarray(flagged)
+    if f.shape != y.shape:
+        raise ValueError(f"flagged must have the shape of y_true {y.shape}, got {f.shape}")
+    return y, check_binary_labels("flagged", f.astype(int) if f.dtype == bool else f).astype(bool)
+
+
+def sensitivity(y_true: object, flagged: object) -> float:
+    """Share of the true cases that are flagged (recall, true-positive rate); NaN without cases.
+
+    ``y_true`` and ``flagged`` are 0/1 (or boolean) arrays of shape ``(n,)``: a patient is flagged
+    when the model's score reaches the chosen threshold.
+    """
+    y, f = _decisions(y_true, flagged)
+    return float(f[y == 1].mean()) if (y == 1).any() else float("nan")
+
+
+def specificity(y_true: object, flagged: object) -> float:
+    """Share of the patients without the condition who are *not* flagged; NaN without such patients."""
+    y, f = _decisions(y_true, flagged)
+    return float(1 - f[y == 0].mean()) if (y == 0).any() else float("nan")
+
+
+def false_positive_rate(y_true: object, flagged: object) -> float:
+    """Share of the patients without the condition who are flagged (1 - specificity)."""
+    return 1.0 - specificity(y_true, flagged)
+
+
+def positive_predictive_value(y_true: object, flagged: object) -> float:
+    """Share of the flagged patients who have the condition (precision, PPV); NaN if nobody is flagged."""
+    y, f = _decisions(y_true, flagged)
+    return float(y[f].mean()) if f.any() else float("nan")
+
+
 def operating_point(y_true: np.ndarray, scores: np.ndarray, threshold: float) -> dict[str, float]:
     """What flagging every patient with ``score >= threshold`` means, per 1,000 patients.
 
@@ -36,9 +71,9 @@ def operating_point(y_true: np.ndarray, scores: np.ndarray, threshold: float) ->
     tn = int(np.sum(~flagged & (y_true == 0)))
     per_1000 = 1000.0 / len(y_true)
     return {
-        "sensitivity": tp / (tp + fn),
-        "specificity": tn / (tn + fp),
-        "precision": tp / (tp + fp) if tp + fp else float("nan"),
+        "sensitivity": sensitivity(y_true, flagged),
+        "specificity": specificity(y_true, flagged),
+        "precision": positive_predictive_value(y_true, flagged),
         "accuracy": (tp + tn) / len(y_true),
         "flagged": (tp + fp) * per_1000,
         "cases_found": tp * per_1000,
@@ -95,11 +130,10 @@ def sensitivity_interval(y_true, flagged, *, level: float = 0.95) -> tuple[float
     level = check_number("level", level)
     if not 0 < level < 1:
         raise ValueError(f"level must be strictly between 0 and 1, got {level}")
-    caught = f[y == 1].astype(float)
-    n = len(caught)
+    n = int(np.sum(y == 1))
     if n == 0:
         raise ValueError("y_true has no positive cases: sensitivity is undefined")
-    p = float(caught.mean())
+    p = sensitivity(y, f)
     z = float(norm.ppf((1 + level) / 2))
     centre = (p + z**2 / (2 * n)) / (1 + z**2 / n)
     half = z * np.sqrt(p * (1 - p) / n + z**2 / (4 * n**2)) / (1 + z**2 / n)
@@ -123,8 +157,8 @@ def evaluate(model: Any, arrays: dict[str, np.ndarray], n_classes: int) -> dict[
             predicted = (s >= threshold).astype(int)
             metrics[f"{split}_auc"] = float(roc_auc_score(y, s)) if len(np.unique(y)) == 2 else float("nan")
             metrics[f"{split}_accuracy"] = float(accuracy_score(y, predicted))
-            metrics[f"{split}_sensitivity"] = float(predicted[y == 1].mean()) if np.any(y == 1) else float("nan")
-            metrics[f"{split}_specificity"] = float(1 - predicted[y == 0].mean()) if np.any(y == 0) else float("nan")
+            metrics[f"{split}_sensitivity"] = sensitivity(y, predicted)
+            metrics[f"{split}_specificity"] = specificity(y, predicted)
         metrics["test_accuracy_at_0.5"] = float(accuracy_score(labels["test"], scores["test"] >= 0.5))
     else:
         for split in ("val", "test"):

@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 
 from helpers.data.cohorts import GROUPS, PROGRAMME_FRACTION, TRIAGE_THRESHOLD
+from helpers.evaluation.metrics import false_positive_rate, positive_predictive_value, sensitivity
 from helpers.validation import check_int, check_number
 
 
@@ -31,18 +32,15 @@ def _flagged(risk: np.ndarray, threshold: float) -> np.ndarray:
 
 
 def _sensitivity(y, risk, threshold):
-    from sklearn.metrics import recall_score
-    return recall_score(y, _flagged(risk, threshold), zero_division=np.nan)
+    return sensitivity(y, _flagged(risk, threshold))
 
 
 def _false_positive_rate(y, risk, threshold):
-    negatives = np.asarray(y) == 0
-    return float(np.mean(_flagged(risk, threshold)[negatives])) if negatives.any() else np.nan
+    return false_positive_rate(y, _flagged(risk, threshold))
 
 
 def _ppv(y, risk, threshold):
-    from sklearn.metrics import precision_score
-    return precision_score(y, _flagged(risk, threshold), zero_division=np.nan)
+    return positive_predictive_value(y, _flagged(risk, threshold))
 
 
 def _roc_auc(y, risk):
@@ -114,11 +112,9 @@ def threshold_curves(y_true, risk, groups, thresholds: Sequence[float]) -> pd.Da
     rows = []
     for label in sorted(np.unique(g)):
         yy, rr = y[g == label], r[g == label]
-        flagged = rr[None, :] >= thresholds[:, None]  # (thresholds, patients)
-        sensitivity = flagged[:, yy == 1].mean(axis=1) if (yy == 1).any() else np.full(len(thresholds), np.nan)
-        fpr = flagged[:, yy == 0].mean(axis=1) if (yy == 0).any() else np.full(len(thresholds), np.nan)
         rows.append(pd.DataFrame({"group": label, "threshold": thresholds,
-                                  "sensitivity": sensitivity, "false_positive_rate": fpr}))
+                                  "sensitivity": [sensitivity(yy, rr >= t) for t in thresholds],
+                                  "false_positive_rate": [false_positive_rate(yy, rr >= t) for t in thresholds]}))
     return pd.concat(rows, ignore_index=True)
 
 

@@ -3,11 +3,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from helpers.evaluation.metrics import sensitivity
 from helpers.exercises import Exercise, NotAttempted
-
-
-def _reference_sensitivity(y_true: np.ndarray, flagged: np.ndarray) -> float:
-    return float(np.mean(flagged[y_true == 1]))
 
 
 def _random_case(rng: np.random.Generator, labels: tuple[str, ...]):
@@ -32,7 +29,7 @@ def _check_q1(function):
             result = function(y, flagged, groups)
             if result is None:
                 raise NotAttempted("Not attempted yet: make sensitivity_gap return a number.")
-            per_group = [_reference_sensitivity(y[groups == g], flagged[groups == g]) for g in labels]
+            per_group = [sensitivity(y[groups == g], flagged[groups == g]) for g in labels]
             expected = max(per_group) - min(per_group)
             assert np.isscalar(result) or np.ndim(result) == 0, "return one number, not a table."
             assert abs(float(result) - expected) < 1e-9, (
@@ -48,7 +45,7 @@ def _wrong_overall_gap(y_true, flagged, groups):  # accuracy instead of sensitiv
 
 
 def _wrong_signed_gap(y_true, flagged, groups):  # B minus A, can be negative; ignores a third group
-    sens = {g: _reference_sensitivity(y_true[groups == g], flagged[groups == g]) for g in np.unique(groups)}
+    sens = {g: sensitivity(y_true[groups == g], flagged[groups == g]) for g in np.unique(groups)}
     return sens["B"] - sens["A"]
 
 
@@ -105,10 +102,6 @@ q2 = Exercise(
 
 # --- q3: one threshold per group, each reaching the same sensitivity ------------------------
 
-def _sensitivity_at(y_true: np.ndarray, risk: np.ndarray, threshold: float) -> float:
-    return float(np.mean(risk[y_true == 1] >= threshold))
-
-
 def _q3_case(rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """A cohort where group B's sick patients get lower risks, so one shared threshold fails them."""
     n = int(rng.integers(200, 400))
@@ -134,11 +127,11 @@ def _check_q3(function):
         for group, threshold in thresholds.items():
             members = groups == group
             threshold = float(threshold)
-            reached = _sensitivity_at(y[members], risk[members], threshold)
+            reached = sensitivity(y[members], risk[members] >= threshold)
             assert reached >= target - 1e-12, (
                 f"group {group}: with threshold {threshold:.3f} the sensitivity is {reached:.3f}, below the "
                 f"target {target}. Each group needs its own threshold, computed on its own patients.")
-            above = _sensitivity_at(y[members], risk[members], float(np.nextafter(threshold, np.inf)))
+            above = sensitivity(y[members], risk[members] >= float(np.nextafter(threshold, np.inf)))
             assert above < target, (
                 f"group {group}: threshold {threshold:.3f} reaches the target {target}, but a higher one would "
                 f"too (sensitivity {above:.3f}): take the highest, so as few healthy patients as possible are "

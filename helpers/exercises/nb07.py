@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from helpers.data.records import RISK_COEFFICIENTS, RISK_SCALES
 from helpers.exercises import Exercise, NotAttempted
 
 # --- q1: SHAP values of a linear model ------------------------------------------------------------
@@ -96,8 +97,8 @@ q2 = Exercise(
 
 # --- q3: the baseline changes the answer --------------------------------------------------------------
 
-_AGE_WEIGHT = 1.1  # log-odds per 12 years, as in helpers.ehr.RISK_COEFFICIENTS
-_AGE_SCALE = 12.0
+_AGE_WEIGHT = RISK_COEFFICIENTS["age"]  # log-odds per standard deviation of age
+_AGE_SCALE = RISK_SCALES["age"][1]       # that standard deviation, in years
 
 
 def _check_baseline(answer) -> None:

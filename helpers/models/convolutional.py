@@ -352,8 +352,9 @@ class SmallCNN:
                 return model(x, training=False)[:, 0]
 
             self._predict = predict_batch
-        return np.concatenate([self._predict(tf.constant(images[i:i + batch_size])).numpy()
-                               for i in range(0, len(images), batch_size)])
+        from helpers.models.inference import run_in_batches
+
+        return run_in_batches(lambda batch: self._predict(tf.constant(batch)), images, batch_size)
 
     def _check_images(self, name: str, images: np.ndarray) -> np.ndarray:
         images = np.asarray(images, dtype=np.float32)
