@@ -5,15 +5,18 @@ Every notebook starts with the same setup cell, which ends in::
     import helpers
     SEED = helpers.setup()
 
-Modules (import what a notebook needs, e.g. ``from helpers import datasets``):
+Modules, each named by what it is (import what a notebook needs, e.g.
+``from helpers.data import records`` or ``from helpers.evaluation import metrics``):
 
-- ``environment``: :func:`setup` (seed, determinism, quiet logs, plot style, versions) and
-  :func:`check_environment` (a plain-language health check of the installation).
-- ``datasets``: load the files in ``datasets/`` with checksum verification; regenerate them.
-- ``plotting``: the colour-blind-safe style and small figure conventions.
-- ``training``: quiet, one-line-summary Keras training.
-- ``exercises``: Kaggle-style ``check()`` / ``hint()`` / ``solution()`` exercise checkers.
-- ``ehr``, ``clinical_notes``, ...: deterministic generators of synthetic data.
+- ``environment``: :func:`setup` and :func:`~helpers.environment.check_environment`;
+- ``course``: the notebook index, ``course.toml``;
+- ``data``: one module per modality or source (files, records, faults, imaging, medmnist,
+  signals, clinical_notes, cohorts, tumours);
+- ``models``: network builders (convolutional, recurrent) and batched inference;
+- ``training``: quiet Keras training, class and group weights, augmentation, training recipes;
+- ``evaluation``: metrics, calibration, subgroups, learning_curves, attribution;
+- ``architecture``, ``activations``, ``plotting``, ``validation``: small shared tools;
+- ``exercises``: the ``check()`` / ``hint()`` / ``solution()`` checkers; ``solutions``: worked answers.
 
 Importing this package is cheap: TensorFlow is imported by :func:`setup`, after the environment
 variables that silence it are set.

@@ -90,3 +90,14 @@ def test_npz_bytes_are_deterministic_and_loadable(tmp_path):
     with np.load(tmp_path / "x.npz") as loaded:
         np.testing.assert_array_equal(loaded["b"], arrays["b"])
         np.testing.assert_array_equal(loaded["a"], arrays["a"])
+
+
+def test_one_file_check_for_manifest_and_publisher_checksums(tmp_path):
+    import hashlib
+
+    path = tmp_path / "blob.bin"
+    path.write_bytes(b"dl4h")
+    assert files.matches_checksum(path, hashlib.sha256(b"dl4h").hexdigest())
+    assert files.matches_checksum(path, hashlib.md5(b"dl4h").hexdigest().upper(), "md5")
+    assert not files.matches_checksum(path, hashlib.sha256(b"other").hexdigest())
+    assert files.sha256_of(path) == files.checksum_of(path, "sha256")

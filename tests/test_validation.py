@@ -56,3 +56,28 @@ def test_check_array_checks_kind_and_dimensions():
         check_array("region", np.zeros(4), (2, 3))
     with pytest.raises(TypeError, match="heatmap must hold numbers"):
         check_array("heatmap", [["a", "b"]], 2)
+
+
+def test_check_binary_labels():
+    from helpers.validation import check_binary_labels
+
+    assert check_binary_labels("y", [0, 1, 1]).dtype == np.int64
+    with pytest.raises(ValueError, match=r"y must have shape \(n,\)"):
+        check_binary_labels("y", [[0, 1]])
+    with pytest.raises(ValueError, match="only 0 and 1"):
+        check_binary_labels("y", [0, 2])
+
+
+def test_check_frame():
+    import pandas as pd
+
+    from helpers.validation import check_frame
+
+    frame = pd.DataFrame({"a": [1], "b": [2]})
+    assert check_frame("frame", frame, ("a",)) is frame
+    with pytest.raises(TypeError, match="frame must be a pandas DataFrame"):
+        check_frame("frame", frame.to_numpy())
+    with pytest.raises(ValueError, match=r"missing the columns \['c'\]"):
+        check_frame("frame", frame, ("a", "c"))
+    with pytest.raises(ValueError, match="no rows"):
+        check_frame("frame", frame.iloc[:0])
