@@ -29,6 +29,13 @@ TRIAGE_COLUMNS = {
 TRIAGE_FEATURES = ("age", "troponin", "chest_pain", "atypical_symptoms", "st_depression", "heart_rate")
 
 
+#: Plain-language names of the triage features, for figures and tables.
+TRIAGE_FEATURE_NAMES = {
+    "age": "age", "troponin": "troponin (log)", "chest_pain": "chest-pain score",
+    "atypical_symptoms": "atypical-symptom score", "st_depression": "ST depression", "heart_rate": "heart rate",
+}
+
+
 #: Risk at or above which the triage model sends a patient for urgent cardiology review.
 TRIAGE_THRESHOLD = 0.3
 

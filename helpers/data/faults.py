@@ -1,7 +1,7 @@
 """Dirty data on purpose: break a clean EHR cohort in documented ways, then find the damage.
 
 Real health records are "variable, perplexing, noisy, and incomplete" (the paper, section 2.2).
-To *measure* what that does, we start from the clean synthetic cohort of :mod:`helpers.ehr`
+To *measure* what that does, we start from the clean synthetic cohort of :mod:`helpers.data.records`
 (whose true risk model is known), break it with :func:`inject_faults`, which keeps the ground
 truth of every broken cell in a tidy fault log, and check the damage with :func:`find_faults`, a
 handful of pandas validation rules. :func:`score_checks` compares the two.
@@ -256,7 +256,7 @@ def inject_faults(clean: pd.DataFrame, *, seed: int, missing_rate: float = 0.10,
     """Break a clean cohort in documented ways; return ``(dirty, fault_log)``.
 
     Args:
-        clean: a cohort from :func:`helpers.ehr.make_cohort`, n rows (it is not modified).
+        clean: a cohort from :func:`helpers.data.records.make_cohort`, n rows (it is not modified).
         seed: seeds the one random generator used (same seed and rates, same faults).
         missing_rate: fraction of rows blanked in each column of the three ``missing_*`` kinds.
         noise_rate: fraction of rows given extra measurement error, in each noisy column.
@@ -434,7 +434,8 @@ def find_faults(frame: pd.DataFrame, *, id_column: str | None = ID_COLUMN,
 def score_checks(findings: pd.DataFrame, fault_log: pd.DataFrame) -> pd.DataFrame:
     """Compare flagged cells with the ground truth: one row per fault kind, plus ``false alarm``.
 
-    A fault is *found* when its cell (``row``, ``column``) is flagged by any check. Columns:
+    One row per kind of :data:`FAULT_KINDS`, then one per other kind the log names (a fault of your
+    own). A fault is *found* when its cell (``row``, ``column``) is flagged by any check. Columns:
     ``injected``, ``found``, ``missed``, ``recall`` (found / injected) and ``found_by`` (the
     checks that flagged them). The last row, ``false alarm``, counts flagged cells that carry no
     injected fault (in ``found``) and the checks that raised them.
@@ -448,7 +449,8 @@ def score_checks(findings: pd.DataFrame, fault_log: pd.DataFrame) -> pd.DataFram
     merged = fault_log[["row", "column", "kind"]].astype({"kind": str}).merge(
         findings[["row", "column", "check"]], on=["row", "column"], how="outer", indicator=True)
     rows = []
-    for kind in FAULT_KINDS:
+    kinds = list(FAULT_KINDS) + sorted(set(fault_log["kind"].astype(str)) - set(FAULT_KINDS))
+    for kind in kinds:
         faults = merged[merged["kind"] == kind]
         found = faults[faults["_merge"] == "both"]
         rows.append({"kind": kind, "injected": len(faults), "found": len(found),

@@ -137,7 +137,7 @@ DATASET_FILES = {
 def rare_outcome(frame: pd.DataFrame, prevalence: float, seed: int = 0) -> np.ndarray:
     """A rarer disease with the same risk factors as the cohort's cardiac events.
 
-    The true log-odds of :func:`helpers.ehr.true_risk_logit` are shifted down until the average
+    The true log-odds of :func:`true_risk_logit` are shifted down until the average
     risk equals ``prevalence``; then each patient's outcome is drawn. Returns ``(n,)`` int64 labels
     (about ``prevalence * n`` ones).
     """

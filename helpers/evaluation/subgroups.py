@@ -1,7 +1,6 @@
 """The same metrics for each patient group (through fairlearn's ``MetricFrame``), the gaps between groups, and decisions compared group by group."""
 from __future__ import annotations
 
-import functools
 from collections.abc import Sequence
 
 import numpy as np
@@ -27,34 +26,17 @@ def as_scored_arrays(y_true, risk, groups) -> tuple[np.ndarray, np.ndarray, np.n
     return y, r, g
 
 
-def _flagged(risk: np.ndarray, threshold: float) -> np.ndarray:
-    return (np.asarray(risk) >= threshold).astype(int)
-
-
-def _sensitivity(y, risk, threshold):
-    return sensitivity(y, _flagged(risk, threshold))
-
-
-def _false_positive_rate(y, risk, threshold):
-    return false_positive_rate(y, _flagged(risk, threshold))
-
-
-def _ppv(y, risk, threshold):
-    return positive_predictive_value(y, _flagged(risk, threshold))
-
-
-def _roc_auc(y, risk):
+def _roc_auc(y_true, risk) -> float:
     from sklearn.metrics import roc_auc_score
-    return roc_auc_score(y, risk) if len(np.unique(y)) == 2 else np.nan
-
-
-def _calibration_gap(y, risk):
-    """Mean predicted risk minus observed rate: < 0 means the model under-estimates risk."""
-    return float(np.mean(risk) - np.mean(y))
+    return float(roc_auc_score(y_true, risk)) if len(np.unique(y_true)) == 2 else float("nan")
 
 
 def group_metrics(y_true, risk, groups, threshold: float = TRIAGE_THRESHOLD):
     """Per-group sensitivity, false-positive rate, PPV, ROC-AUC and calibration, as a MetricFrame.
+
+    The same metrics dict as the lesson cell ``# Lesson code: MetricFrame`` of the bias-and-fairness
+    notebook (``tests/test_subgroups.py`` checks that the two give the same tables); sensitivity,
+    false-positive rate and PPV come from :mod:`helpers.evaluation.metrics`.
 
     Args:
         y_true: true 0/1 labels, shape (n,).
@@ -65,24 +47,30 @@ def group_metrics(y_true, risk, groups, threshold: float = TRIAGE_THRESHOLD):
     Returns:
         A fairlearn ``MetricFrame``: ``.by_group`` is a table (one row per group), ``.overall``
         the whole-population values, ``.difference()`` the largest gap between groups. Columns:
-        ``patients``, ``sensitivity``, ``false_positive_rate``, ``ppv``, ``roc_auc``,
-        ``mean_risk``, ``observed_rate``, ``calibration_gap`` (mean risk minus observed rate).
+        ``patients``, ``sensitivity``, ``false_positive_rate``, ``ppv``, ``roc_auc`` (NaN for a
+        group with one class only), ``mean_risk``, ``observed_rate``, ``calibration_gap`` (mean
+        risk minus observed rate: below 0, the model under-estimates risk).
     """
     from fairlearn.metrics import MetricFrame
 
     y, r, g = as_scored_arrays(y_true, risk, groups)
     threshold = check_number("threshold", threshold)
-    metrics = {
-        "patients": lambda yt, rp: len(yt),
-        "sensitivity": functools.partial(_sensitivity, threshold=threshold),
-        "false_positive_rate": functools.partial(_false_positive_rate, threshold=threshold),
-        "ppv": functools.partial(_ppv, threshold=threshold),
+
+    def at_threshold(metric):
+        return lambda y_true, risk: metric(y_true, risk >= threshold)
+
+    group_metric_functions = {
+        "patients": lambda y_true, risk: len(y_true),
+        "sensitivity": at_threshold(sensitivity),
+        "false_positive_rate": at_threshold(false_positive_rate),
+        "ppv": at_threshold(positive_predictive_value),
         "roc_auc": _roc_auc,
-        "mean_risk": lambda yt, rp: float(np.mean(rp)),
-        "observed_rate": lambda yt, rp: float(np.mean(yt)),
-        "calibration_gap": _calibration_gap,
+        "mean_risk": lambda y_true, risk: risk.mean(),
+        "observed_rate": lambda y_true, risk: y_true.mean(),
+        "calibration_gap": lambda y_true, risk: risk.mean() - y_true.mean(),
     }
-    return MetricFrame(metrics=metrics, y_true=y, y_pred=r, sensitive_features=pd.Series(g, name="group"))
+    return MetricFrame(metrics=group_metric_functions, y_true=y, y_pred=r,
+                       sensitive_features=pd.Series(g, name="group"))
 
 
 def decision_metrics(y_true, flagged, groups) -> pd.DataFrame:

@@ -41,6 +41,12 @@ q1 = Exercise(
 # --- q2: how far open must the forget gate be? ----------------------------------------------
 
 STEPS, KEEP = 100, 0.01
+OPENED_BIAS = 4.0  # the forget-gate bias of the opened LSTM in the notebook's sections 4 and 5
+
+
+def _sigmoid(z: float) -> float:
+    return 1 / (1 + math.exp(-z))
+
 FORGET_PROBABILITY = KEEP ** (1 / STEPS)
 FORGET_BIAS = math.log(FORGET_PROBABILITY / (1 - FORGET_PROBABILITY))
 
@@ -52,9 +58,9 @@ def _check_q2(answer):
     if 0.0 < answer < 1.0 and abs(answer - FORGET_PROBABILITY) < 0.01:
         raise AssertionError(f"{answer:.3f} is the gate's value sigmoid(b); the question asks for "
                              "the bias b itself: invert the sigmoid with log(p / (1 - p)).")
-    kept = (1 / (1 + math.exp(-answer))) ** STEPS
+    kept = _sigmoid(answer) ** STEPS
     assert abs(answer - FORGET_BIAS) < 0.015, (
-        f"With b = {answer:g} the gate is sigmoid(b) = {1 / (1 + math.exp(-answer)):.4f}, and after "
+        f"With b = {answer:g} the gate is sigmoid(b) = {_sigmoid(answer):.4f}, and after "
         f"{STEPS} steps {kept:.2e} of the memory is left (we want the smallest b leaving 1 %).")
 
 
@@ -65,9 +71,10 @@ q2 = Exercise(
               "left. Solve sigmoid(b)**100 = 0.01 for the gate value p first, then b = log(p / (1 - p)).",
     key="nb03_q2",
     wrong_answers=[1.0, 0.955, 5.0, 2.0],
-    success_message=f"Yes: b = {FORGET_BIAS:.2f}, a gate of {FORGET_PROBABILITY:.3f}. Keras' "
-                    "default bias of 1 keeps only 0.73**100 = 2e-14 of it: that is why we opened the "
-                    "gate to 3 before asking an LSTM to remember across 100 steps.",
+    success_message=f"Yes: b = {FORGET_BIAS:.2f}, a gate of {FORGET_PROBABILITY:.3f}. Keras' default "
+                    f"bias of 1 keeps only {_sigmoid(1.0) ** STEPS:.0e} of the memory after {STEPS} steps; "
+                    f"the bias of {OPENED_BIAS:g} used in sections 4 and 5 keeps {_sigmoid(OPENED_BIAS) ** STEPS:.2f}: "
+                    "that is why we opened the gate before asking an LSTM to remember across 150 steps.",
 )
 
 # --- q3: heart rate from sample indices ----------------------------------------------------
@@ -149,4 +156,91 @@ q4 = Exercise(
                     "which is what keras.optimizers.SGD(clipnorm=1.0) does for every weight tensor.",
 )
 
-EXERCISES = [q1, q2, q3, q4]
+# --- q5: build a GRU step ----------------------------------------------------------------------
+
+_Q5_UNITS, _Q5_FEATURES, _Q5_STEPS = 4, 2, 12
+
+
+def _q5_weights():
+    """Fixed weights (W, U, b) in Keras' GRU layout (blocks z, r, h~; reset_after=False) and inputs."""
+    rng = np.random.default_rng(5)
+    units, features = _Q5_UNITS, _Q5_FEATURES
+    W = rng.normal(0, 0.6, (features, 3 * units)).astype("float32")
+    U = rng.normal(0, 0.6, (units, 3 * units)).astype("float32")
+    b = rng.normal(0, 0.5, 3 * units).astype("float32")
+    x = rng.normal(0, 1, (3, _Q5_STEPS, features)).astype("float32")
+    return x, W, U, b
+
+
+def _q5_variant(x_t, h_prev, W, U, b, *, swap_update=False, reset_after=False):
+    """Reference GRU step in NumPy, or one of two common mix-ups (for targeted feedback)."""
+    z_x, r_x, h_x = np.split(x_t @ W + b, 3, axis=1)
+    U_z, U_r, U_h = np.split(U, 3, axis=1)
+    z = 1 / (1 + np.exp(-(z_x + h_prev @ U_z)))
+    r = 1 / (1 + np.exp(-(r_x + h_prev @ U_r)))
+    h_tilde = np.tanh(h_x + (r * (h_prev @ U_h) if reset_after else (r * h_prev) @ U_h))
+    return (1 - z) * h_prev + z * h_tilde if swap_update else z * h_prev + (1 - z) * h_tilde
+
+
+def _q5_run(step, x, W, U, b):
+    h = np.zeros((x.shape[0], _Q5_UNITS))
+    states = []
+    for t in range(x.shape[1]):
+        h = step(x[:, t], h, W, U, b)
+        if h is None:
+            raise NotAttempted("Not attempted yet: make gru_step return the new state h_t.")
+        h = np.asarray(h, dtype=np.float64)
+        if h.shape != (x.shape[0], _Q5_UNITS):
+            raise AssertionError(f"gru_step must return h_t of shape (n, units) = {(x.shape[0], _Q5_UNITS)}, "
+                                 f"got {h.shape}.")
+        states.append(h)
+    return np.stack(states, axis=1)
+
+
+def _check_q5(answer):
+    if not callable(answer):
+        raise AssertionError("Pass the function itself (answer = gru_step), not its result.")
+    import keras
+
+    x, W, U, b = _q5_weights()
+    states = _q5_run(answer, x, W, U, b)
+    layer = keras.layers.GRU(_Q5_UNITS, reset_after=False, return_sequences=True)
+    layer.build((None, _Q5_STEPS, _Q5_FEATURES))
+    layer.set_weights([W, U, b])
+    expected = np.asarray(layer(x)).astype(np.float64)
+    if np.allclose(states, expected, atol=1e-4):
+        return
+    for mix_up, message in (
+            ({"swap_update": True}, "You keep (1 - z_t) of the old state. In the equations (and in Keras) z_t "
+                                    "multiplies h_{t-1} and (1 - z_t) the candidate."),
+            ({"reset_after": True}, "You apply r_t after the product with U_h, r_t * (h_{t-1} U_h): that is "
+                                    "Keras' reset_after=True variant. Here r_t multiplies h_{t-1} first.")):
+        if np.allclose(states, _q5_run(lambda *a, m=mix_up: _q5_variant(*a, **m), x, W, U, b), atol=1e-4):
+            raise AssertionError(message)
+    step = int(np.argmax(np.abs(states - expected).max(axis=(0, 2)) > 1e-4))
+    raise AssertionError(
+        f"Your states first differ from keras.layers.GRU at step {step} (largest difference "
+        f"{np.abs(states - expected).max():.2g}). Check the order of the blocks (z, r, h~) and which "
+        "of them use the sigmoid and which tanh.")
+
+
+q5 = Exercise(
+    title="Exercise 5 (build a GRU step)",
+    checker=_check_q5,
+    hint_text="Split W, U and b into their three blocks with np.split, the way lstm_step split its four. "
+              "z_t and r_t are computed like the LSTM's gates; the only new twist is the candidate, where "
+              "r_t scales h_{t-1} before it meets U_h.",
+    key="nb03_q5",
+    wrong_answers=[
+        lambda x_t, h_prev, W, U, b: _q5_variant(x_t, h_prev, W, U, b, swap_update=True),
+        lambda x_t, h_prev, W, U, b: _q5_variant(x_t, h_prev, W, U, b, reset_after=True),
+        lambda x_t, h_prev, W, U, b: np.tanh(x_t @ W[:, -_Q5_UNITS:] + h_prev @ U[:, -_Q5_UNITS:]),
+        "gru_step",
+    ],
+    success_message="Yes: your NumPy step reproduces keras.layers.GRU(reset_after=False) at every step. "
+                    "Two gates instead of the LSTM's three and no separate cell state: the update gate z_t "
+                    "plays the forget gate's part (it keeps z_t of the old state), which is why opening it "
+                    "(gate_bias in recurrent.sequence_classifier) lengthens a GRU's memory as well.",
+)
+
+EXERCISES = [q1, q2, q3, q4, q5]

@@ -4,51 +4,91 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from scipy import stats
+
+from helpers.data import faults, records
 from helpers.exercises import Exercise, NotAttempted
+from helpers.validation import check_int
 
-# --- q1: a unit check for temperatures -------------------------------------------------------
+# --- q1: a new validation rule: creatinine in umol/L ------------------------------------------
 
-_TEMPERATURES = pd.Series([36.8, 98.6, 104.0, 37.9, np.nan, 0.0, 999.0, 95.5, 41.2, 100.4, 38.5, -1.0, 45.5,
-                           110.0, 93.5, 107.0])
-_IS_FAHRENHEIT = [False, True, True, False, False, False, False, True, False, True, False, False, False,
-                  False, True, True]
+#: 1 mg/dL of creatinine in umol/L (molar mass 113.12 g/mol).
+CREATININE_UMOL_PER_MG = 88.42
+
+
+def second_laboratory(seed: int = 0, n_patients: int = 2000) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """A cohort whose creatinine partly comes from a laboratory that reports umol/L; returns (frame, fault_log).
+
+    5 % of the creatinine values are in umol/L (whole numbers, kind ``unit_umol``) and 1 % are the
+    sentinels 0, -1, 999 or 9999 (kind ``impossible``); the fault log has the columns of
+    :data:`helpers.data.faults.LOG_COLUMNS`. Deterministic given ``seed``.
+    """
+    seed = check_int("seed", seed, 0)
+    frame = records.make_cohort(n_patients, seed=seed)
+    frame["creatinine"] = frame["creatinine"].astype(float)
+    rng = np.random.default_rng(seed + 505)
+    order = rng.permutation(len(frame))
+    n_unit, n_sentinel = round(0.05 * len(frame)), round(0.01 * len(frame))
+    log = []
+    for rows, kind in ((order[:n_unit], "unit_umol"), (order[n_unit:n_unit + n_sentinel], "impossible")):
+        clean = frame.loc[rows, "creatinine"].to_numpy()
+        dirty = (np.round(clean * CREATININE_UMOL_PER_MG) if kind == "unit_umol"
+                 else rng.choice([0.0, -1.0, 999.0, 9999.0], size=len(rows)))
+        frame.loc[rows, "creatinine"] = dirty
+        log += [(int(r), frame.at[r, records.ID_COLUMN], "creatinine", kind, float(c), float(d))
+                for r, c, d in zip(rows, clean, dirty)]
+    fault_log = pd.DataFrame(log, columns=list(faults.LOG_COLUMNS)).sort_values("row", ignore_index=True)
+    return frame, fault_log
 
 
 def _check_q1(answer: object) -> None:
-    if not callable(answer):
-        raise AssertionError("Pass the function itself: q1.check(is_fahrenheit), without brackets.")
-    result = answer(_TEMPERATURES.copy())
-    if result is None:
-        raise NotAttempted("Not attempted yet: make is_fahrenheit return a Series of True/False.")
-    flags = pd.Series(result)
-    assert len(flags) == len(_TEMPERATURES), (
-        f"Return one True/False per temperature ({len(_TEMPERATURES)} here), got {len(flags)}.")
-    flags = flags.fillna(False).astype(bool).tolist()
-    for value, got, expected in zip(_TEMPERATURES, flags, _IS_FAHRENHEIT):
-        if got != expected:
-            if expected:
-                raise AssertionError(f"{value} is a temperature in degrees F ({(value - 32) * 5 / 9:.1f} degrees C): "
-                                     "flag it.")
-            if np.isnan(value):
-                raise AssertionError("A missing temperature (NaN) is missing, not a unit mix-up: do not flag it.")
-            if 25 <= value <= 45:
-                raise AssertionError(f"{value} is a possible temperature in degrees C: do not flag it.")
-            raise AssertionError(f"{value} is impossible in either unit ({(value - 32) * 5 / 9:.1f} degrees C if it "
-                                 "were F): a sentinel or a typo, not a unit mix-up. Convert first, then check "
-                                 "the result is a typical body temperature (34 to 42 degrees C).")
+    if not isinstance(answer, faults.UnitRule):
+        raise AssertionError("Answer with a rule: faults.UnitRule(column, check, convert, typical), "
+                             f"got {type(answer).__name__}.")
+    assert answer.column == "creatinine", f"The rule is for the creatinine column, not {answer.column!r}."
+    assert answer.check not in ("missing", "impossible", "duplicate"), (
+        "Give the check its own name, such as 'unit_umol', so the score table shows what your rule found.")
+    frame, log = second_laboratory()
+    rules = faults.UNIT_RULES + (answer,)
+    findings = faults.find_faults(frame, unit_rules=rules)
+    by_rule = set(findings.loc[findings["check"] == answer.check, "row"])
+    units = log[log["kind"] == "unit_umol"]
+    sentinels = log[log["kind"] == "impossible"]
+    missed = units[~units["row"].isin(by_rule)]
+    assert missed.empty, (f"Your rule misses {len(missed)} of the {len(units)} values in umol/L, for example "
+                          f"{missed['dirty_value'].iloc[0]:g}. Which creatinine values (in mg/dL) are typical "
+                          "once converted?")
+    wrongly = sentinels[sentinels["row"].isin(by_rule)]
+    assert wrongly.empty, (f"Your rule also 'converts' the sentinel {wrongly['dirty_value'].iloc[0]:g}: "
+                           "it is impossible in either unit and must stay an impossible value. Narrow the "
+                           "typical range.")
+    assert len(by_rule) == len(units), "Your rule flags cells that carry no unit mix-up: narrow its typical range."
+    fixed = faults.repair(frame, findings, unit_rules=rules).loc[units["row"], "creatinine"].to_numpy(dtype=float)
+    error = np.abs(fixed - units["clean_value"].to_numpy())
+    assert error.max() <= 0.02, (f"After repair a value of {units['dirty_value'].iloc[error.argmax()]:g} umol/L "
+                                 f"became {fixed[error.argmax()]:g} mg/dL. Check the direction of convert: "
+                                 "1 mg/dL is 88.42 umol/L.")
 
 
 q1 = Exercise(
-    title="Exercise 1 (a unit check)",
+    title="Exercise 1 (a new validation rule)",
     checker=_check_q1,
-    hint_text="A temperature is in degrees F when it is impossible in degrees C (outside 25-45) and "
-              "(value - 32) * 5 / 9 lands between 34 and 42. Comparisons with NaN are False, which is "
-              "what you want.",
+    hint_text="Look at how faults.UNIT_RULES handles glucose in mmol/L: the same two questions apply. Is the "
+              "value impossible in mg/dL? And what range of mg/dL values would you accept after converting, "
+              "given the creatinine values you see in the clean cohort and the sentinels the lab writes?",
     key="nb05_q1",
-    wrong_answers=[lambda t: t > 45, lambda t: t > 90, lambda t: t.between(90, 110),
-                   lambda t: t.between(95, 105), lambda t: None if t is None else t * 0 == 1],
-    success_message="Yes: convert, then check the result is a body temperature. 999 and 0 are impossible in "
-                    "either unit: they need a different fix (set them missing), not a conversion.",
+    wrong_answers=[
+        lambda: None,
+        faults.UnitRule("glucose", "unit_umol", lambda v: np.asarray(v, float) / 88.42, (0.3, 5.0)),
+        faults.UnitRule("creatinine", "unit_umol", lambda v: np.asarray(v, float) * 88.42, (0.3, 5.0)),
+        faults.UnitRule("creatinine", "unit_umol", lambda v: np.asarray(v, float) / 88.42, (0.0, 200.0)),
+        faults.UnitRule("creatinine", "unit_umol", lambda v: np.asarray(v, float) / 88.42, (0.5, 1.0)),
+        faults.UnitRule("creatinine", "impossible", lambda v: np.asarray(v, float) / 88.42, (0.3, 5.0)),
+    ],
+    success_message="Yes: your rule converts every value in umol/L and leaves the sentinels to the impossible-value "
+                    "check, so repair converts the one and blanks the other. Notice that 999 umol/L would be 11.3 "
+                    "mg/dL, a value seen in kidney failure: a sentinel can collide with a real value, so a unit rule "
+                    "needs to know the laboratory's sentinels as well as its units.",
 )
 
 
@@ -95,45 +135,57 @@ q2 = Exercise(
 )
 
 
-# --- q3: drop duplicate patients -------------------------------------------------------------
+# --- q3: a second test of MCAR: compare the two groups ----------------------------------------
 
-def _duplicates_table() -> tuple[pd.DataFrame, list[str]]:
-    table = pd.DataFrame({
-        "patient_id": ["P001", "P002", "P003", "P002", "P104", "P005", "P006"],
-        "age": [61, 47, 70, 47, 70, 52, 52],
-        "systolic_bp": [140.0, 118.0, 131.0, 118.0, 131.0, 125.0, 126.0],
-        "glucose": [101.0, np.nan, 96.0, np.nan, 96.0, 88.0, 88.0],
-    })
-    # P002 twice (exact copy, with a missing value), P104 = P003 re-registered; P005 and P006 differ.
-    return table, ["P001", "P002", "P003", "P005", "P006"]
+def _gappy_cohort() -> pd.DataFrame:
+    """2,000 patients: BMI blanked MNAR (high values), heart rate MCAR, 20 % each."""
+    frame = faults.blank_columns(records.make_cohort(2000, seed=7), "bmi", "MNAR", 0.2, seed=7)
+    frame = faults.blank_columns(frame, "heart_rate", "MCAR", 0.2, seed=8)
+    frame.loc[frame.index[::50], "glucose"] = np.nan      # the compared column has gaps of its own
+    return frame
+
+
+def _reference_p(frame: pd.DataFrame, column: str, other: str, equal_var: bool) -> float:
+    gone = frame[column].isna()
+    return float(stats.ttest_ind(frame.loc[gone, other].dropna(), frame.loc[~gone, other].dropna(),
+                                 equal_var=equal_var).pvalue)
 
 
 def _check_q3(answer: object) -> None:
     if not callable(answer):
-        raise AssertionError("Pass the function itself: q3.check(drop_duplicate_patients), without brackets.")
-    table, expected = _duplicates_table()
-    result = answer(table.copy())
+        raise AssertionError("Pass the function itself: q3.check(compare_groups), without brackets.")
+    frame = _gappy_cohort()
+    result = answer(frame.copy(), "bmi", "glucose")
     if result is None:
-        raise NotAttempted("Not attempted yet: make drop_duplicate_patients return a DataFrame.")
-    assert isinstance(result, pd.DataFrame), f"Return a DataFrame, got {type(result).__name__}."
-    kept = list(result["patient_id"])
-    assert "P104" not in kept, ("P104 has exactly the same age, blood pressure and glucose as P003: the same "
-                                "patient registered twice under a new ID. Compare rows without the ID column.")
-    assert kept.count("P002") == 1, "P002 appears twice with identical values: keep it once."
-    assert kept == expected, (f"Expected to keep {expected} in their original order, kept {kept}. P005 and P006 "
-                              "differ in blood pressure: different patients (or a conflict to review), not copies.")
+        raise NotAttempted("Not attempted yet: make compare_groups return a p-value.")
+    assert isinstance(result, (float, np.floating)) and 0 <= float(result) <= 1, (
+        f"Return one p-value, a number between 0 and 1, got {result!r}.")
+    if np.isnan(result):
+        raise AssertionError("Your p-value is NaN: leave out the patients whose `other` value is missing too.")
+    for column, other in (("bmi", "glucose"), ("heart_rate", "glucose"), ("bmi", "age")):
+        got = float(answer(frame.copy(), column, other))
+        expected = [_reference_p(frame, column, other, equal_var) for equal_var in (False, True)]
+        assert np.isclose(got, expected, rtol=1e-6, atol=1e-300).any(), (
+            f"compare_groups(frame, {column!r}, {other!r}) gave {got:.3g}. Split the patients by whether "
+            f"{column} is missing, and compare their {other} values (the recorded ones) with a two-sample t-test.")
 
 
 q3 = Exercise(
-    title="Exercise 3 (duplicate patients)",
+    title="Exercise 3 (compare the groups)",
     checker=_check_q3,
-    hint_text="frame.duplicated() marks repeats of earlier rows; run it once on all columns and once on "
-              "frame.drop(columns='patient_id'), combine the two with |, and keep the rows that are not marked.",
+    hint_text="Two groups: the patients whose `column` is missing and the others. scipy.stats has a test "
+              "that compares the means of two independent samples. What should happen to patients whose "
+              "`other` value is missing as well?",
     key="nb05_q3",
-    wrong_answers=[lambda f: f.drop_duplicates(), lambda f: f.drop_duplicates(subset=["patient_id"]),
-                   lambda f: f.drop_duplicates(subset=["age"]), lambda f: f.dropna()],
-    success_message="Yes. Notice that pandas treats two NaNs as equal when it looks for duplicates, and that "
-                    "an exact match on every measurement is what betrays a re-registered patient.",
+    wrong_answers=[
+        lambda f, c, o: float(stats.ttest_ind(f.loc[f[c].isna(), o], f.loc[f[c].notna(), o]).pvalue),
+        lambda f, c, o: float(stats.ttest_ind(f.loc[f[o].isna(), c].dropna(), f.loc[f[o].notna(), c].dropna()).pvalue),
+        lambda f, c, o: 0.5,
+        lambda f, c, o: float(stats.ttest_ind(f[c].dropna(), f[o].dropna()).pvalue),
+    ],
+    success_message="Yes. For BMI (blanked when high) the glucose of the two groups differs clearly, because glucose "
+                    "rises with BMI; for heart rate (blanked at random) it does not. One comparison looks at one "
+                    "column at a time; the likelihood-ratio test of the notebook looks at all of them at once.",
 )
 
 
@@ -155,8 +207,8 @@ def _check_q4(answer: object) -> None:
 q4 = Exercise(
     title="Exercise 4 (missed events)",
     checker=_check_q4,
-    hint_text="y_missed = faults.flip_labels(y_train, 0.3, seed=SEED, events_only=True); fit the baseline on it; "
-              "then model.predict_proba(X_test)[:, 1].mean() / y_test.mean().",
+    hint_text="Only the training labels lose events; the test cohort keeps its true labels. The model's "
+              "predicted risk for each test patient is the second column of predict_proba.",
     key="nb05_q4",
     wrong_answers=[1.0, 1.3, 0.3, 0.97],
     success_message="Yes: the ranking barely changes, but the predicted risks are about a third too low. A model trained on "

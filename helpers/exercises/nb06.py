@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 
 from helpers.evaluation.metrics import sensitivity
 from helpers.exercises import Exercise, NotAttempted
@@ -52,8 +53,9 @@ def _wrong_signed_gap(y_true, flagged, groups):  # B minus A, can be negative; i
 q1 = Exercise(
     title="Exercise 1 (the sensitivity gap)",
     checker=_check_q1,
-    hint_text=("For each group g, take the patients with groups == g and y_true == 1, and compute the "
-               "fraction of them with flagged == 1. Return max(...) - min(...) over the groups."),
+    hint_text=("Sensitivity looks only at the patients who have the disease. Within one group, which "
+               "rows are those, and what share of them did the model flag? Then: how do you turn one "
+               "number per group into one gap, whatever the number of groups?"),
     key="nb06_q1",
     wrong_answers=[_wrong_overall_gap, _wrong_signed_gap, lambda y, f, g: 0.0],
     success_message=("Right. This one number is what fairlearn reports as "
@@ -90,8 +92,9 @@ def _check_q2(answer):
 q2 = Exercise(
     title="Exercise 2 (equal error rates, unequal PPV)",
     checker=_check_q2,
-    hint_text=("Imagine 1,000 patients in each group. True positives = sensitivity x sick patients; "
-               "false positives = false-positive rate x healthy patients; PPV = TP / (TP + FP)."),
+    hint_text=("Imagine 1,000 patients in group L. How many are sick, and how many of those does the test "
+               "flag? How many are healthy, and how many of those are flagged anyway? Of everyone "
+               "flagged, what share is sick? Then group H."),
     key="nb06_q2",
     wrong_answers=[(0.8, 0.8), (0.47, 0.47), (0.774, 0.471), (0.9, 0.7)],
     success_message=("Yes: about 0.47 against 0.77. Equalised odds holds (same sensitivity, same "
@@ -152,13 +155,14 @@ def _wrong_lowest_risk(y_true, risk, groups, target):  # reaches every target, f
 q3 = Exercise(
     title="Exercise 3 (one threshold per group, the same sensitivity for both)",
     checker=_check_q3,
-    hint_text=("Loop over np.unique(groups); for each group select its patients with a mask "
-               "(groups == group) and call threshold_for_sensitivity on y_true[mask], risk[mask]."),
+    hint_text=("threshold_for_sensitivity already does the work for one set of patients. How can you "
+               "hand it one group's patients at a time?"),
     key="nb06_q3",
     wrong_answers=[_wrong_one_shared_threshold, _wrong_lowest_risk],
     success_message=("Correct: group B's threshold comes out lower, because the model gives B's sick "
-                     "patients lower risks. This is the group-specific threshold of section 6, without "
-                     "fairlearn's random tie-breaking, and it needs the group at decision time too."),
+                     "patients lower risks. Tuned on the validation set, it reaches the target only "
+                     "approximately on the test set: a threshold is fitted to data like any parameter. "
+                     "Like the thresholds of section 6 it needs the group at decision time."),
 )
 
 
@@ -195,4 +199,87 @@ q4 = Exercise(
                      "per group), which is why label choice deserves an audit of its own."),
 )
 
-EXERCISES = [q1, q2, q3, q4]
+
+# --- q5: change the MetricFrame: group and age band together ---------------------------------
+
+def _q5_case(rng: np.random.Generator):
+    n = int(rng.integers(300, 600))
+    groups = np.where(rng.random(n) < 0.4, "B", "A")
+    ages = rng.integers(40, 90, n)
+    ages[: n // 5] = 65  # many patients exactly 65: the band "65 and over" must include them
+    y = (rng.random(n) < 0.35).astype(int)
+    risk = np.clip(rng.beta(2, 5, n) + 0.25 * y - 0.1 * (groups == "B") + 0.003 * (ages - 65), 0, 1)
+    return y, risk, groups, ages
+
+
+def _expected_q5(y, risk, groups, ages, threshold):
+    bands = np.where(ages >= 65, "65 and over", "under 65")
+    return {(g, b): sensitivity(y[(groups == g) & (bands == b)], risk[(groups == g) & (bands == b)] >= threshold)
+            for g in ("A", "B") for b in ("under 65", "65 and over")}
+
+
+def _check_q5(function):
+    from fairlearn.metrics import MetricFrame
+
+    from helpers.data.cohorts import TRIAGE_THRESHOLD
+
+    if not callable(function):
+        raise AssertionError("answer should be your function frame_by_group_and_age itself (no brackets).")
+    rng = np.random.default_rng(65)
+    for _ in range(3):
+        y, risk, groups, ages = _q5_case(rng)
+        frame = function(y, risk, groups, ages)
+        if frame is None:
+            raise NotAttempted("Not attempted yet: make frame_by_group_and_age return a MetricFrame.")
+        assert isinstance(frame, MetricFrame), f"return the MetricFrame itself, not a {type(frame).__name__}."
+        table = frame.by_group
+        assert "sensitivity" in table.columns, "the MetricFrame needs a metric called 'sensitivity'."
+        names = list(table.index.names)
+        assert sorted(map(str, names)) == ["age_band", "group"], (
+            f"the sensitive features should be two columns called 'group' and 'age_band'; the rows are "
+            f"indexed by {names}. Pass a DataFrame with those two columns as sensitive_features.")
+        table = table.reset_index()
+        bands = set(table["age_band"])
+        assert bands == {"under 65", "65 and over"}, (
+            f"the age bands should be 'under 65' and '65 and over', got {sorted(map(str, bands))}.")
+        for (g, b), expected in _expected_q5(y, risk, groups, ages, TRIAGE_THRESHOLD).items():
+            row = table[(table["group"] == g) & (table["age_band"] == b)]
+            got = float(row["sensitivity"].iloc[0])
+            assert abs(got - expected) < 1e-9, (
+                f"group {g}, {b}: sensitivity should be {expected:.3f}, got {got:.3f}. Is a patient of exactly "
+                f"65 in '65 and over'? Is a patient flagged at risk >= {TRIAGE_THRESHOLD}, as in section 3?")
+
+
+def _frame_with(band_rule, threshold):
+    def build(y_true, risk, groups, ages):
+        from fairlearn.metrics import MetricFrame
+        features = pd.DataFrame({"group": np.asarray(groups), "age_band": band_rule(np.asarray(ages))})
+        return MetricFrame(metrics={"sensitivity": lambda yt, r: sensitivity(yt, r >= threshold)},
+                           y_true=np.asarray(y_true), y_pred=np.asarray(risk), sensitive_features=features)
+    return build
+
+
+def _wrong_group_only(y_true, risk, groups, ages):  # the lesson's frame unchanged: one feature
+    from fairlearn.metrics import MetricFrame
+    return MetricFrame(metrics={"sensitivity": lambda yt, r: sensitivity(yt, r >= 0.3)}, y_true=np.asarray(y_true),
+                       y_pred=np.asarray(risk), sensitive_features=pd.Series(np.asarray(groups), name="group"))
+
+
+q5 = Exercise(
+    title="Exercise 5 (a MetricFrame for group and age together)",
+    checker=_check_q5,
+    hint_text=("Start from the lesson's cell in section 3: the metrics dict can stay as it is. What changes "
+               "is what you pass as sensitive_features; fairlearn's documentation says it may be a "
+               "DataFrame with one column per feature."),
+    key="nb06_q5",
+    wrong_answers=[
+        _wrong_group_only,
+        _frame_with(lambda a: np.where(a > 65, "65 and over", "under 65"), 0.3),   # 65-year-olds in the wrong band
+        _frame_with(lambda a: np.where(a >= 65, "65 and over", "under 65"), 0.5),  # the wrong threshold
+    ],
+    success_message=("Right: four rows, one per group and age band. Look at the patients column and at how few "
+                     "group-B patients with ACS each of B's rows rests on: the finer the subgroups, the "
+                     "noisier each estimate (section 8 puts an interval on it)."),
+)
+
+EXERCISES = [q1, q2, q3, q4, q5]

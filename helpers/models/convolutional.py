@@ -1,4 +1,15 @@
-"""Convolutional networks for images: LeNet-style, VGG-style, a plain deep stack, a residual network, a global-average-pooling CNN for explanations, and a small CNN that retrains cheaply. The Keras builders share one output head."""
+"""Convolutional networks for images, all built from one input stem and one output head.
+
+The stem (:func:`input_layers`) is ``keras.Input`` followed, when asked, by a standardising layer;
+the head (:func:`head_layers`) is an optional global pooling, an optional dropout and the output
+unit(s): one sigmoid unit for two classes, a softmax otherwise. Between them sit the bodies:
+LeNet-style (:func:`build_lenet`), VGG-style blocks (:func:`vgg_block`, :func:`build_vgg_small`), a
+plain or residual deep stack (:func:`conv_pair`, :func:`build_deep_stack`), a small ResNet with
+batch normalisation (:func:`build_resnet_small`), a global-average-pooling CNN for explanations
+(:func:`build_gap_cnn`) and a small CNN that retrains cheaply many times (:class:`SmallCNN`).
+Notebook 02 writes LeNet, the VGG block and the residual pair out in its cells;
+``tests/test_convolutional.py`` checks that those cells and these builders make the same networks.
+"""
 from __future__ import annotations
 
 from typing import Any
@@ -10,21 +21,108 @@ from helpers.validation import check_binary_labels, check_int, check_number
 #: Pooling choices accepted by :func:`build_lenet`.
 POOLING_CHOICES = ("max", "average", "strided", "none")
 
+#: Global pooling choices of :func:`head_layers` (``None``: the input is already a vector).
+GLOBAL_POOLING_CHOICES = (None, "average", "max")
 
-def _check_shape_and_classes(input_shape: tuple[int, ...], n_classes: int) -> tuple[tuple[int, int, int], int]:
-    shape = tuple(int(s) for s in input_shape)
+
+def check_input_shape(input_shape: tuple[int, ...], min_side: int = 1) -> tuple[int, int, int]:
+    """``input_shape`` as ``(height, width, channels)`` ints; a ``ValueError`` if it is not one.
+
+    ``min_side``: the smallest height and width the network can take (its poolings must fit).
+    """
+    try:
+        shape = tuple(int(s) for s in input_shape)
+    except (TypeError, ValueError):
+        raise ValueError(f"input_shape must be (height, width, channels), got {input_shape!r}") from None
     if len(shape) != 3 or min(shape) < 1:
         raise ValueError(f"input_shape must be (height, width, channels), got {input_shape}")
-    return shape, check_int("n_classes", n_classes, 2)
+    if min(shape[:2]) < min_side:
+        raise ValueError(f"images must be at least {min_side} x {min_side} pixels, got {shape[:2]}")
+    return shape  # type: ignore[return-value]
 
 
-def _output_layer(n_classes: int, name: str = "output") -> Any:
+def input_layers(input_shape: tuple[int, int, int], *, mean: float | None = None,
+                 std: float | None = None, per_image: bool = False, min_side: int = 1) -> list[Any]:
+    """The stem every builder starts with: ``[keras.Input named "image", standardise layer?]``.
+
+    Args:
+        input_shape: ``(height, width, channels)``; checked by :func:`check_input_shape`.
+        mean, std: if either is given, a ``Normalization`` layer named ``standardise`` computes
+            ``(x - mean) / std`` with these fixed numbers (e.g. the training images' mean and sd).
+        per_image: instead, standardise *each image* to mean 0, sd 1 (a ``LayerNormalization``
+            without scale or shift, named ``standardise``): removes scan-to-scan brightness.
+        min_side: smallest height and width accepted.
+
+    Returns:
+        A list of the input tensor and 0 or 1 layers; use it as the start of a ``keras.Sequential``
+        or apply the layers in turn to the input (see :func:`stem`).
+    """
+    import keras
+
+    shape = check_input_shape(input_shape, min_side)
+    layers: list[Any] = [keras.Input(shape, name="image")]
+    if per_image and (mean is not None or std is not None):
+        raise ValueError("give either mean/std (one standardisation for all images) or per_image=True, not both")
+    if per_image:
+        layers.append(keras.layers.LayerNormalization(axis=[1, 2, 3], center=False, scale=False,
+                                                      name="standardise"))
+    elif mean is not None or std is not None:
+        layers.append(keras.layers.Normalization(mean=float(mean or 0.0), variance=float(std or 1.0) ** 2,
+                                                 name="standardise"))
+    return layers
+
+
+def output_layer(n_classes: int, name: str = "output") -> Any:
     """One sigmoid unit for two classes (P(class 1)); a softmax over the classes otherwise."""
     import keras
 
+    n_classes = check_int("n_classes", n_classes, 2)
     if n_classes == 2:
         return keras.layers.Dense(1, activation="sigmoid", name=name)
     return keras.layers.Dense(n_classes, activation="softmax", name=name)
+
+
+def head_layers(n_classes: int, *, global_pool: str | None = "average", dropout: float = 0.0,
+                dropout_name: str = "dropout", dropout_seed: int | None = None) -> list[Any]:
+    """The head every builder ends with: ``[global pooling?, Dropout?, output layer]``.
+
+    Args:
+        n_classes: 2 gives one sigmoid output (probability of class 1); more gives a softmax.
+        global_pool: ``"average"`` (the mean of each feature map, layer ``global_pool``), ``"max"``
+            (each map's strongest response anywhere) or ``None`` (the input is already a vector).
+        dropout: rate of a dropout layer before the output (0: none). During training it sets
+            that share of its inputs to zero at random (and scales up the rest); at prediction it
+            does nothing.
+        dropout_name, dropout_seed: the dropout layer's name and seed.
+    """
+    import keras
+
+    if global_pool not in GLOBAL_POOLING_CHOICES:
+        raise ValueError(f"global_pool must be one of {GLOBAL_POOLING_CHOICES}, got {global_pool!r}")
+    if isinstance(dropout, bool) or not isinstance(dropout, (int, float)) or not 0 <= dropout < 1:
+        raise ValueError(f"dropout must be a number in [0, 1), got {dropout!r}")
+    layers: list[Any] = []
+    if global_pool == "average":
+        layers.append(keras.layers.GlobalAveragePooling2D(name="global_pool"))
+    elif global_pool == "max":
+        layers.append(keras.layers.GlobalMaxPooling2D(name="global_pool"))
+    if dropout:
+        layers.append(keras.layers.Dropout(float(dropout), seed=dropout_seed, name=dropout_name))
+    layers.append(output_layer(n_classes))
+    return layers
+
+
+def apply_layers(x: Any, layers: list[Any]) -> Any:
+    """``layers[-1](...layers[1](layers[0](x)))``: run a tensor through a list of layers."""
+    for layer in layers:
+        x = layer(x)
+    return x
+
+
+def stem(input_shape: tuple[int, int, int], **options: Any) -> tuple[Any, Any]:
+    """``(inputs, x)``: the input tensor and the stem's output (see :func:`input_layers`)."""
+    inputs, *layers = input_layers(input_shape, **options)
+    return inputs, apply_layers(inputs, layers)
 
 
 def build_lenet(input_shape: tuple[int, int, int], n_classes: int = 2, *, pooling: str = "max",
@@ -49,18 +147,15 @@ def build_lenet(input_shape: tuple[int, int, int], n_classes: int = 2, *, poolin
 
     Returns:
         An uncompiled ``keras.Model``; output shape ``(batch, 1)`` for two classes, else
-        ``(batch, n_classes)``. Convolution layers are named ``conv1``, ``conv2``.
+        ``(batch, n_classes)``. Layers ``conv1``, ``relu1``, ``pool1``, ``conv2``, ... ``flatten``,
+        ``dense``, ``output``. Notebook 02's ``lenet`` cell is this network with the defaults.
     """
     import keras
 
-    shape, n_classes = _check_shape_and_classes(input_shape, n_classes)
+    n_classes = check_int("n_classes", n_classes, 2)
     if pooling not in POOLING_CHOICES:
         raise ValueError(f"pooling must be one of {POOLING_CHOICES}, got {pooling!r}")
-    inputs = keras.Input(shape, name="image")
-    x = inputs
-    if mean is not None or std is not None:
-        x = keras.layers.Normalization(mean=float(mean or 0.0), variance=float(std or 1.0) ** 2,
-                                       name="standardise")(x)
+    inputs, x = stem(input_shape, mean=mean, std=std)
     for stage, width in enumerate(filters, start=1):
         stride = 2 if pooling == "strided" else 1
         x = keras.layers.Conv2D(width, kernel_size, strides=stride, padding="same",
@@ -76,27 +171,47 @@ def build_lenet(input_shape: tuple[int, int, int], n_classes: int = 2, *, poolin
     if dropout:
         x = keras.layers.Dropout(dropout, name="dropout1")(x)
     x = keras.layers.Dense(dense_units, activation="relu", name="dense")(x)
-    if dropout:
-        x = keras.layers.Dropout(dropout, name="dropout2")(x)
-    outputs = _output_layer(n_classes)(x)
+    outputs = apply_layers(x, head_layers(n_classes, global_pool=None, dropout=dropout, dropout_name="dropout2"))
     return keras.Model(inputs, outputs, name=name or f"lenet_{pooling}")
+
+
+def vgg_block(x: Any, width: int, block: int) -> Any:
+    """VGG's building block: two 3 x 3 convolutions with ReLU (``block{b}_conv1``, ``_conv2``), then 2 x 2 max pooling."""
+    import keras
+
+    for j in (1, 2):
+        x = keras.layers.Conv2D(width, 3, padding="same", activation="relu", name=f"block{block}_conv{j}")(x)
+    return keras.layers.MaxPooling2D(2, name=f"block{block}_pool")(x)
 
 
 def build_vgg_small(input_shape: tuple[int, int, int], n_classes: int = 2,
                     widths: tuple[int, ...] = (16, 32, 64)) -> Any:
-    """A small VGG-style CNN: blocks of two 3 x 3 convolutions + max pooling, global pooling, output."""
+    """A small VGG-style CNN: one :func:`vgg_block` per width, global average pooling, output."""
     import keras
 
-    shape, n_classes = _check_shape_and_classes(input_shape, n_classes)
-    inputs = keras.Input(shape, name="image")
-    x = inputs
+    n_classes = check_int("n_classes", n_classes, 2)
+    inputs, x = stem(input_shape)
     for block, width in enumerate(widths, start=1):
-        for j in (1, 2):
-            x = keras.layers.Conv2D(width, 3, padding="same", activation="relu",
-                                    name=f"block{block}_conv{j}")(x)
-        x = keras.layers.MaxPooling2D(2, name=f"block{block}_pool")(x)
-    x = keras.layers.GlobalAveragePooling2D(name="global_pool")(x)
-    return keras.Model(inputs, _output_layer(n_classes)(x), name="vgg_small")
+        x = vgg_block(x, width, block)
+    return keras.Model(inputs, apply_layers(x, head_layers(n_classes)), name="vgg_small")
+
+
+def conv_pair(x: Any, width: int, name: str, *, residual: bool) -> Any:
+    """Two 3 x 3 convolutions ``F(x) = conv(relu(conv(relu(x))))``; passes on ``x + F(x)`` if ``residual``.
+
+    Layers ``{name}_relu_a``, ``{name}_conv_a``, ``{name}_relu_b``, ``{name}_conv_b`` and the output
+    ``{name}_out`` (an ``Add`` for the residual pair, an ``Identity`` for the plain one). ``x`` must
+    already have ``width`` channels for the sum.
+    """
+    import keras
+
+    y = keras.layers.Activation("relu", name=f"{name}_relu_a")(x)
+    y = keras.layers.Conv2D(width, 3, padding="same", name=f"{name}_conv_a")(y)
+    y = keras.layers.Activation("relu", name=f"{name}_relu_b")(y)
+    y = keras.layers.Conv2D(width, 3, padding="same", name=f"{name}_conv_b")(y)
+    if residual:
+        return keras.layers.Add(name=f"{name}_out")([x, y])
+    return keras.layers.Identity(name=f"{name}_out")(y)
 
 
 def build_deep_stack(input_shape: tuple[int, int, int], n_classes: int = 2, *, depth: int = 20,
@@ -104,43 +219,41 @@ def build_deep_stack(input_shape: tuple[int, int, int], n_classes: int = 2, *, d
     """A deep stack of 3 x 3 convolutions, with or without residual (skip) connections.
 
     A stem convolution and two 2 x 2 max poolings bring the image to a quarter of its side; then
-    ``depth`` convolutions follow, in pairs: ``F(x) = conv(relu(conv(relu(x))))`` (Keras' default
-    Glorot initialisation, no normalisation). The plain stack passes on ``F(x)``; the residual one
-    passes on ``x + F(x)``, whose identity path carries the signal and the gradient past every block
-    (ResNet's idea, in its "pre-activation" form). Both have exactly the same parameters. Each pair's
-    output is the layer ``block{i}_out``; then global average pooling and the output layer.
+    ``depth`` convolutions follow, in pairs (:func:`conv_pair`): ``F(x) = conv(relu(conv(relu(x))))``
+    (Keras' default Glorot initialisation, no normalisation). The plain stack passes on ``F(x)``; the
+    residual one passes on ``x + F(x)``, whose identity path carries the signal and the gradient past
+    every block (ResNet's idea, in its "pre-activation" form). Both have exactly the same parameters.
+    Each pair's output is the layer ``block{i}_out``; then global average pooling and the output layer.
     """
     import keras
 
-    shape, n_classes = _check_shape_and_classes(input_shape, n_classes)
+    n_classes = check_int("n_classes", n_classes, 2)
     if isinstance(depth, bool) or not isinstance(depth, (int, np.integer)) or depth < 2 or depth % 2:
         raise ValueError(f"depth must be an even int >= 2, got {depth!r}")
-    inputs = keras.Input(shape, name="image")
-    x = keras.layers.Conv2D(width, 3, padding="same", name="stem")(inputs)
+    inputs, x = stem(input_shape, min_side=4)
+    x = keras.layers.Conv2D(width, 3, padding="same", name="stem")(x)
     x = keras.layers.MaxPooling2D(2, name="stem_pool1")(x)
     x = keras.layers.MaxPooling2D(2, name="stem_pool2")(x)
     for block in range(depth // 2):
-        y = keras.layers.Activation("relu", name=f"block{block}_relu_a")(x)
-        y = keras.layers.Conv2D(width, 3, padding="same", name=f"block{block}_conv_a")(y)
-        y = keras.layers.Activation("relu", name=f"block{block}_relu_b")(y)
-        y = keras.layers.Conv2D(width, 3, padding="same", name=f"block{block}_conv_b")(y)
-        if residual:
-            x = keras.layers.Add(name=f"block{block}_out")([x, y])
-        else:
-            x = keras.layers.Identity(name=f"block{block}_out")(y)
-    x = keras.layers.GlobalAveragePooling2D(name="global_pool")(x)
+        x = conv_pair(x, width, f"block{block}", residual=residual)
     default = f"{'residual' if residual else 'plain'}_{depth}"
-    return keras.Model(inputs, _output_layer(n_classes)(x), name=name or default)
+    return keras.Model(inputs, apply_layers(x, head_layers(n_classes)), name=name or default)
 
 
 def build_resnet_small(input_shape: tuple[int, int, int], n_classes: int = 2,
                        widths: tuple[int, ...] = (16, 32, 64)) -> Any:
-    """A small ResNet: a stem, then per width one residual block (two 3 x 3 conv + BN) and a downsampling."""
+    """A small ResNet: a stem, then per width one residual block (two 3 x 3 conv + BN) and a downsampling.
+
+    Each block is ResNet's original form: ``relu(skip + BN(conv(relu(BN(conv(x))))))``, where batch
+    normalisation (BN) rescales each channel to mean 0 and sd 1 over the batch, then applies a
+    learned scale and shift; the skip is ``x`` itself, or a 1 x 1 convolution of ``x`` when the
+    width changes.
+    """
     import keras
 
-    shape, n_classes = _check_shape_and_classes(input_shape, n_classes)
-    inputs = keras.Input(shape, name="image")
-    x = keras.layers.Conv2D(widths[0], 3, padding="same", use_bias=False, name="stem")(inputs)
+    n_classes = check_int("n_classes", n_classes, 2)
+    inputs, x = stem(input_shape)
+    x = keras.layers.Conv2D(widths[0], 3, padding="same", use_bias=False, name="stem")(x)
     x = keras.layers.BatchNormalization(name="stem_bn")(x)
     x = keras.layers.Activation("relu", name="stem_relu")(x)
     for stage, width in enumerate(widths, start=1):
@@ -154,8 +267,7 @@ def build_resnet_small(input_shape: tuple[int, int, int], n_classes: int = 2,
         y = keras.layers.BatchNormalization(name=f"res{stage}_bn2")(y)
         x = keras.layers.Activation("relu", name=f"res{stage}_out")(keras.layers.Add(name=f"res{stage}_add")([skip, y]))
         x = keras.layers.MaxPooling2D(2, name=f"res{stage}_pool")(x)
-    x = keras.layers.GlobalAveragePooling2D(name="global_pool")(x)
-    return keras.Model(inputs, _output_layer(n_classes)(x), name="resnet_small")
+    return keras.Model(inputs, apply_layers(x, head_layers(n_classes)), name="resnet_small")
 
 
 #: Name of the layer whose feature maps :func:`build_gap_cnn` exposes for Grad-CAM.
@@ -166,16 +278,16 @@ def build_gap_cnn(input_shape: tuple[int, int, int], n_classes: int = 2, *,
                   filters: tuple[int, int, int] = (16, 32, 32), kernel_sizes: tuple[int, int, int] = (5, 3, 3),
                   mean: float | None = None, std: float | None = None, bn_momentum: float = 0.9,
                   name: str = "gap_cnn") -> Any:
-    """Notebook 02's small CNN with a global-average-pooling head instead of Flatten + Dense.
+    """A small CNN with a global-average-pooling head instead of Flatten + Dense.
 
     Three (convolution -> batch norm -> ReLU) stages, the first two followed by 2 x 2 max pooling,
     then the spatial average of each feature map and the output unit. Averaging makes the score a
-    sum over positions of the last feature maps, which is what class-activation maps and Grad-CAM
-    assume; a Flatten head hides *where* the evidence is inside its dense weights. The signature
-    matches the ``build`` argument of :func:`helpers.train_image_classifier.train_image_classifier`.
+    sum over positions of the last feature maps, which is what class-activation maps assume; a
+    Flatten head hides *where* the evidence is inside its dense weights. The signature matches the
+    ``build`` argument of :func:`helpers.training.train_image_classifier`.
 
     Args:
-        input_shape: ``(height, width, channels)``, e.g. ``(32, 32, 1)``.
+        input_shape: ``(height, width, channels)``, e.g. ``(32, 32, 1)``; at least 8 x 8.
         n_classes: 2 gives one sigmoid output (probability of class 1); more gives a softmax.
         filters, kernel_sizes: width and kernel side (pixels) of the three convolutions.
         mean, std: if given, the model first standardises its input as ``(x - mean) / std``.
@@ -189,31 +301,17 @@ def build_gap_cnn(input_shape: tuple[int, int, int], n_classes: int = 2, *,
     """
     import keras
 
-    shape = tuple(int(s) for s in input_shape)
-    if len(shape) != 3 or min(shape) < 1:
-        raise ValueError(f"input_shape must be (height, width, channels), got {input_shape}")
-    if min(shape[:2]) < 8:
-        raise ValueError(f"images must be at least 8 x 8 pixels, got {shape[:2]}")
-    check_int("n_classes", n_classes, 2)
+    n_classes = check_int("n_classes", n_classes, 2)
     if len(filters) != 3 or len(kernel_sizes) != 3:
         raise ValueError("filters and kernel_sizes must each give three values (one per stage)")
-    inputs = keras.Input(shape, name="image")
-    x = inputs
-    if mean is not None or std is not None:
-        x = keras.layers.Normalization(mean=float(mean or 0.0), variance=float(std or 1.0) ** 2,
-                                       name="standardise")(x)
+    inputs, x = stem(input_shape, mean=mean, std=std, min_side=8)
     for stage, (width, kernel) in enumerate(zip(filters, kernel_sizes), start=1):
         x = keras.layers.Conv2D(int(width), int(kernel), padding="same", use_bias=False, name=f"conv{stage}")(x)
         x = keras.layers.BatchNormalization(momentum=bn_momentum, name=f"bn{stage}")(x)
         x = keras.layers.Activation("relu", name=f"relu{stage}")(x)
         if stage < 3:
             x = keras.layers.MaxPooling2D(2, name=f"pool{stage}")(x)
-    x = keras.layers.GlobalAveragePooling2D(name="global_pool")(x)
-    if n_classes == 2:
-        outputs = keras.layers.Dense(1, activation="sigmoid", name="output")(x)
-    else:
-        outputs = keras.layers.Dense(int(n_classes), activation="softmax", name="output")(x)
-    return keras.Model(inputs, outputs, name=name)
+    return keras.Model(inputs, apply_layers(x, head_layers(n_classes)), name=name)
 
 
 class SmallCNN:
@@ -250,20 +348,15 @@ class SmallCNN:
             raise ValueError(f"dropout must be a number in [0, 1), got {dropout!r}")
         self.dropout = float(dropout)
         self.learning_rate = check_number("learning_rate", learning_rate, inclusive=False)
-        layers = [keras.Input((self.image_size, self.image_size, 1)),
-                  # Each image to mean 0, standard deviation 1: removes scan-to-scan brightness.
-                  keras.layers.LayerNormalization(axis=[1, 2, 3], center=False, scale=False,
-                                                  name="standardise")]
+        # The shared stem: each image to mean 0, standard deviation 1 (removes scan-to-scan brightness).
+        layers = input_layers((self.image_size, self.image_size, 1), per_image=True)
         for stage, width in enumerate(self.filters, start=1):
             layers += [keras.layers.Conv2D(width, 3, padding="same", use_bias=False, name=f"conv{stage}"),
                        keras.layers.BatchNormalization(momentum=0.9, name=f"bn{stage}"),
                        keras.layers.Activation("relu", name=f"relu{stage}"),
                        keras.layers.MaxPooling2D(2, name=f"pool{stage}")]
-        # The strongest response of each filter anywhere in the image: "is there a spike?"
-        layers.append(keras.layers.GlobalMaxPooling2D(name="global_pool"))
-        if self.dropout:
-            layers.append(keras.layers.Dropout(self.dropout, seed=0, name="dropout"))
-        layers.append(keras.layers.Dense(1, activation="sigmoid", name="output"))
+        # The shared head, with the strongest response of each filter anywhere: "is there a spike?"
+        layers += head_layers(2, global_pool="max", dropout=self.dropout, dropout_seed=0)
         self.model = keras.Sequential(layers, name="small_cnn")
         self._optimizer = keras.optimizers.Adam(self.learning_rate)
         self._optimizer.build(self.model.trainable_variables)

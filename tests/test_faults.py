@@ -1,4 +1,5 @@
-"""Unit tests for helpers.data_quality: fault injection, validation checks, repair, bad input."""
+"""Unit tests for helpers.data.faults: fault injection, validation checks, repair, bad input; and the
+notebook's own validation and repair cells (notebook 05), which must agree with the helpers."""
 from __future__ import annotations
 
 import numpy as np
@@ -9,6 +10,9 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
+import nbformat
+
+from helpers import ROOT
 from helpers.data import faults, records
 from helpers.data.records import make_cohort
 from helpers.evaluation import metrics
@@ -172,10 +176,7 @@ def test_missingness_table_shows_the_mechanisms(broken):
     assert smoker["true value if missing (hidden)"] > 0.5 > smoker["value if recorded"]
 
 
-def test_features_and_fit_and_score(clean):
-    x, y = records.features(clean)
-    assert x.shape == (len(clean), 10) and list(x.columns)[1] == "is_male"
-    assert set(np.unique(y)) == {0, 1}
+def test_fit_and_score(clean):
     model = make_pipeline(SimpleImputer(), StandardScaler(), LogisticRegression(max_iter=500))
     fitted, auc = metrics.fit_and_score(model, clean.iloc[:1000], clean.iloc[1000:])
     assert 0.7 < auc < 0.95
@@ -287,5 +288,62 @@ def test_fit_and_score_and_tables_reject_bad_input(clean, broken):
         faults.missingness_table(dirty, log.drop(columns="kind"))
     with pytest.raises(ValueError):
         faults.plausible_values(dirty, "height")
-    with pytest.raises(ValueError):
-        records.features(pd.DataFrame({"age": [1.0] * 30}))
+
+
+def test_score_checks_reports_kinds_of_your_own(broken):
+    dirty, log = broken
+    extra = log.iloc[:3].astype({"kind": str}).assign(kind="my_fault")
+    table = faults.score_checks(faults.find_faults(dirty), pd.concat([log.astype({"kind": str}).iloc[3:], extra]))
+    assert list(table.index[:len(faults.FAULT_KINDS)]) == list(faults.FAULT_KINDS)
+    assert table.loc["my_fault", "injected"] == 3 and table.index[-1] == "false alarm"
+
+
+# --- the notebook's lesson code agrees with the helpers ---------------------------------------
+
+NOTEBOOK = ROOT / "notebooks" / "05_data_quality.ipynb"
+LESSON_CELLS = ("# Lesson code: validation checks", "# Lesson code: repair")
+
+
+@pytest.fixture(scope="module")
+def lesson() -> dict:
+    """The notebook's validation and repair cells, executed in a fresh namespace."""
+    cells = nbformat.read(NOTEBOOK, as_version=4).cells
+    namespace = {"np": np, "pd": pd, "faults": faults, "records": records}
+    for marker in LESSON_CELLS:
+        found = [cell for cell in cells if cell.cell_type == "code" and cell.source.startswith(marker)]
+        assert len(found) == 1, f"notebook 05 needs exactly one code cell starting with {marker!r}"
+        source = found[0].source
+        if marker.endswith("repair"):  # the cell also applies the function to the notebook's data: define only
+            source = source.split("\nrepaired = ")[0]
+        exec(compile(source, f"{NOTEBOOK.name}: {marker}", "exec"), namespace)
+    return namespace
+
+
+@pytest.mark.parametrize("seed", [0, 42])
+def test_notebook_checks_and_repair_agree_with_the_helpers(lesson, seed):
+    dirty, _ = faults.inject_faults(make_cohort(1500, seed=seed), seed=seed)
+    mine, theirs = lesson["find_faults"](dirty), faults.find_faults(dirty)
+    pd.testing.assert_frame_equal(mine, theirs, check_dtype=False)
+    pd.testing.assert_frame_equal(lesson["repair"](dirty, mine), faults.repair(dirty, theirs), check_dtype=False)
+
+
+def test_notebook_checks_agree_on_other_tables(lesson):
+    from sklearn.datasets import load_diabetes
+
+    real = load_diabetes(scaled=False, as_frame=True).frame
+    real.loc[3, "s6"] = 5.1
+    real.loc[7, "bp"] = 999.0
+    real.loc[9, "sex"] = 3.0
+    rules = {"id_column": None, "limits": faults.DIABETES_LIMITS, "codes": faults.DIABETES_CODES,
+             "unit_rules": faults.DIABETES_UNIT_RULES}
+    mine, theirs = lesson["find_faults"](real, **rules), faults.find_faults(real, **rules)
+    pd.testing.assert_frame_equal(mine, theirs, check_dtype=False)
+    assert len(mine) == 3
+    handmade = pd.DataFrame({
+        "patient_id": ["A", "B", "C", "D", "B", "E"], "age": [50, 61, 999, 40, 61, 40],
+        "sex": ["F", "M", "F", "X", "M", "X"], "temperature": [36.9, 98.6, 37.0, 0.0, 98.6, 0.0],
+        "glucose": [90.0, 5.5, np.nan, 100.0, 5.5, 100.0]})
+    limits = {column: faults.HARD_LIMITS[column] for column in ("age", "temperature", "glucose")}
+    codes = {"sex": faults.ALLOWED_CODES["sex"]}
+    pd.testing.assert_frame_equal(lesson["find_faults"](handmade, limits=limits, codes=codes),
+                                  faults.find_faults(handmade, limits=limits, codes=codes), check_dtype=False)
