@@ -1,20 +1,21 @@
 """Explaining models, and scoring the explanations against a known truth.
 
-Notebook 07 uses these with synthetic data whose answer is known (true risk factors, lesion masks,
-the sample index of an abnormal beat), so an explanation can be *checked*, not just admired:
-
-- :func:`mean_abs_shap`: a global feature ranking from a table of SHAP values;
-- :func:`batched_predict`: a fast NumPy prediction function for model-agnostic explainers
-  (shap's Partition/Permutation explainers, scikit-learn's permutation importance);
+- :func:`single_output`, :func:`mean_abs_shap`: SHAP values of a one-output model as a table, and
+  the global ranking they give;
 - :func:`input_gradient_saliency`, :func:`grad_cam`, :func:`integrated_gradients`: gradient-based
-  attributions for Keras models (images and sequences);
-- :func:`pointing_game`, :func:`attribution_share`, :func:`peak_offsets`: scores of an
-  explanation against ground truth (a lesion mask, a marker's position, an event's time);
-- :func:`show_explanation`: an image with its heat map and the true lesion outline.
+  attributions for Keras models (images and sequences), of the score before a final sigmoid or
+  softmax by default. Notebook cells write the same methods out with ``tf.GradientTape``;
+  ``tests/test_attribution.py`` checks that those cells and these functions give the same maps;
+- :func:`input_gradient_per_step`: how much a sequence model's loss depends on each time step;
+- :func:`pointing_game`, :func:`chance_hit_rate`, :func:`grow_mask`, :func:`attribution_share`,
+  :func:`peak_offsets`: scores of an explanation against ground truth (a lesion mask, a marker's
+  position, an event's time) and the chance level to compare them with.
 
-TensorFlow and Keras are imported inside the functions that need them, so importing this module is
-cheap. Every Keras function calls the model as ``model(x, training=False)`` in batches (never
-``model.predict`` in a loop).
+A fast NumPy prediction function for model-agnostic explainers is
+:func:`helpers.models.inference.batched_predict`; an image with its heat map and the true outline is
+drawn by :func:`helpers.plotting.show_explanation`. TensorFlow and Keras are imported inside the
+functions that need them, so importing this module is cheap. Every Keras function calls the model as
+``model(x, training=False)`` in batches (never ``model.predict`` in a loop).
 """
 from __future__ import annotations
 

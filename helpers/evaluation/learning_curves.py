@@ -15,6 +15,16 @@ from helpers.validation import check_binary_labels, check_int
 FitPredict = Callable[[np.ndarray, np.ndarray, np.ndarray], np.ndarray]
 
 
+def run_seed(seed: int, x_train: np.ndarray, y_train: np.ndarray) -> int:
+    """A seed for one training run: ``seed`` combined with a checksum of the training set.
+
+    The same training set always gets the same seed (so the same starting weights), whichever
+    model, remedy or call trains on it: comparisons on one draw are paired.
+    """
+    checksum = zlib.crc32(np.ascontiguousarray(y_train).tobytes(), zlib.crc32(np.ascontiguousarray(x_train).tobytes()))
+    return int((check_int("seed", seed, 0) * 1_000_003 + checksum) % 2**31)
+
+
 def stratified_subset(y: np.ndarray, n: int, rng: np.random.Generator, min_per_class: int = 2) -> np.ndarray:
     """Indices of ``n`` rows of ``y`` keeping its class balance (at least ``min_per_class`` each).
 
@@ -51,8 +61,9 @@ def learning_curve(models: Mapping[str, FitPredict], x_pool: np.ndarray, y_pool:
     Returns:
         A long DataFrame with columns ``model``, ``n_train``, ``repeat``, ``auc``, ``n_positive``
         (cases in the training set) and ``draw_id`` (a checksum of the training rows: equal ids mean
-        the same training set). The draws depend only on ``seed``, ``y_pool``, ``sizes`` and
-        ``repeats``, not on the models, so two calls with the same arguments use the same draws.
+        the same training set). Draw ``repeat`` of size ``n`` depends only on ``seed``, ``n``,
+        ``repeat`` and ``y_pool`` (its generator is ``np.random.default_rng([seed, n, repeat])``), not
+        on the models or the other sizes: a later call with ``sizes=[n]`` trains on the same sets.
     """
     from sklearn.metrics import roc_auc_score
 
@@ -70,11 +81,11 @@ def learning_curve(models: Mapping[str, FitPredict], x_pool: np.ndarray, y_pool:
     sizes = [check_int("each size", s, 4) for s in sizes]
     if not sizes:
         raise ValueError("sizes must list at least one training-set size")
-    rng = np.random.default_rng(seed)
+    seed = check_int("seed", seed, 0)
     rows = []
     for n in sizes:
         for repeat in range(repeats):
-            index = stratified_subset(y_pool, n, rng)
+            index = stratified_subset(y_pool, n, np.random.default_rng([seed, n, repeat]))
             draw_id = zlib.crc32(np.sort(index).astype(np.int64).tobytes())  # same id = same patients
             for name, fit_predict in models.items():
                 scores = np.asarray(fit_predict(x_pool[index], y_pool[index], x_test)).reshape(-1)
@@ -90,13 +101,15 @@ def sklearn_fit_predict(make_estimator: Callable[[int], Any], seed: int = 0) -> 
     """Wrap a scikit-learn classifier factory as a ``fit_predict`` for :func:`learning_curve`.
 
     ``make_estimator(run_seed)`` must return an unfitted estimator with ``predict_proba``; each
-    call of the returned function fits a new one (with a new ``run_seed``) and returns P(class 1).
+    call of the returned function fits a new one and returns P(class 1). ``run_seed`` comes from
+    :func:`run_seed`: the same training set gets the same seed.
     Images ``(n, S, S, 1)`` are flattened to ``(n, S*S)`` pixel rows. The linear algebra runs on
     one thread: for fits this small, several threads cost more in coordination than they save.
+    The returned function keeps its fitted estimators, in order, in its attribute ``fitted``.
     """
     if not callable(make_estimator):
         raise TypeError("make_estimator must be callable: run_seed -> unfitted estimator")
-    counter = {"runs": 0}
+    seed = check_int("seed", seed, 0)
 
     def fit_predict(x_train: np.ndarray, y_train: np.ndarray, x_test: np.ndarray) -> np.ndarray:
         import warnings
@@ -104,43 +117,51 @@ def sklearn_fit_predict(make_estimator: Callable[[int], Any], seed: int = 0) -> 
         from sklearn.exceptions import ConvergenceWarning
         from threadpoolctl import threadpool_limits
 
-        counter["runs"] += 1
-        estimator = make_estimator(seed + counter["runs"])
+        estimator = make_estimator(run_seed(seed, x_train, y_train))
         with warnings.catch_warnings(), threadpool_limits(1):
-            warnings.simplefilter("ignore", ConvergenceWarning)  # a few more iterations would not matter
+            warnings.simplefilter("ignore", ConvergenceWarning)  # a fixed number of epochs is the design
             estimator.fit(x_train.reshape(len(x_train), -1), y_train)
+            fit_predict.fitted.append(estimator)
             return estimator.predict_proba(x_test.reshape(len(x_test), -1))[:, 1]
 
+    fit_predict.fitted = []
     return fit_predict
 
 
-def cnn_fit_predict(cnn: SmallCNN, *, steps: int, seed: int = 0, augment: bool = False,
+def cnn_fit_predict(cnn: SmallCNN, *, steps: int | Callable[[int], int], seed: int = 0, augment: bool = False,
                     initial_weights: list[np.ndarray] | None = None, validation_fraction: float = 0.0,
                     **fit_options: Any) -> FitPredict:
     """Wrap a :class:`SmallCNN` as a ``fit_predict`` for :func:`learning_curve`.
 
     Each call of the returned function trains one model and returns P(label 1) for the test images:
 
-    1. start from fresh random weights (a new seed per call), or from ``initial_weights``
+    1. start from fresh random weights (seeded by :func:`run_seed`: the same training set gets the
+       same starting weights and the same mini-batch order), or from ``initial_weights``
        (transfer learning: weights from :meth:`SmallCNN.get_weights` after pretraining);
     2. if ``validation_fraction > 0``, hold out that share of the training images for early
        stopping (they are then *not* trained on: early stopping costs data);
     3. if ``augment``, add the 8 flips/rotations of each remaining training image
        (:func:`dihedral_augment`; after the hold-out, so no copy of a validation image is trained on);
-    4. train for ``steps`` steps (``fit_options`` go to :meth:`SmallCNN.fit`, e.g. ``l2=1e-3``).
+    4. train for ``steps`` steps, or ``steps(n_train)`` steps if ``steps`` is a function of the
+       training-set size (``fit_options`` go to :meth:`SmallCNN.fit`, e.g. ``l2=1e-3``).
+
+    The returned function records each run in its attribute ``runs``: a list of dicts with
+    ``n_train``, ``steps``, ``best_step`` and ``kernel_norm`` (:meth:`SmallCNN.kernel_norm` of the
+    weights it kept).
     """
     if not isinstance(cnn, SmallCNN):
         raise TypeError(f"cnn must be a SmallCNN, got {type(cnn).__name__}")
+    if not callable(steps):
+        check_int("steps", steps, 1)
     validation_fraction = float(validation_fraction)
     if not 0.0 <= validation_fraction < 1.0:
         raise ValueError(f"validation_fraction must be in [0, 1), got {validation_fraction}")
-    counter = {"runs": 0}
+    seed = check_int("seed", seed, 0)
 
     def fit_predict(x_train: np.ndarray, y_train: np.ndarray, x_test: np.ndarray) -> np.ndarray:
-        counter["runs"] += 1
-        run_seed = seed + 1000 * counter["runs"]
+        this_seed = run_seed(seed, x_train, y_train)
         if initial_weights is None:
-            cnn.reset(run_seed)
+            cnn.reset(this_seed)
         else:
             cnn.set_weights(initial_weights)
         validation = None
@@ -148,11 +169,16 @@ def cnn_fit_predict(cnn: SmallCNN, *, steps: int, seed: int = 0, augment: bool =
             n_val = max(2, int(round(validation_fraction * len(x_train))))
             validation = (x_train[-n_val:], y_train[-n_val:])
             x_train, y_train = x_train[:-n_val], y_train[:-n_val]
+        n_train = len(x_train) + (len(validation[0]) if validation else 0)
+        run_steps = check_int("steps(n_train)", steps(n_train), 1) if callable(steps) else steps
         if augment:
             x_train, y_train = dihedral_augment(x_train, y_train)
-        cnn.fit(x_train, y_train, steps=steps, seed=run_seed, validation=validation, **fit_options)
+        result = cnn.fit(x_train, y_train, steps=run_steps, seed=this_seed, validation=validation, **fit_options)
+        fit_predict.runs.append({"n_train": n_train, "steps": run_steps, "best_step": result["best_step"],
+                                 "kernel_norm": cnn.kernel_norm()})
         return cnn.predict(x_test)
 
+    fit_predict.runs = []
     return fit_predict
 
 

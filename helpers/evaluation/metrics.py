@@ -1,4 +1,4 @@
-"""Operating points of a binary classifier: sensitivity, specificity, thresholds chosen for a target or by Youden's J, Wilson intervals, and a classifier's test report."""
+"""Operating points of a binary classifier: sensitivity, specificity, thresholds chosen for a target or by Youden's J, Wilson and bootstrap intervals, and a classifier's test report."""
 from __future__ import annotations
 
 from typing import Any
@@ -10,7 +10,7 @@ from sklearn.metrics import roc_auc_score
 from threadpoolctl import threadpool_limits
 
 from helpers.data.records import features
-from helpers.validation import check_binary_labels, check_number
+from helpers.validation import check_binary_labels, check_int, check_number
 
 
 def _decisions(y_true: object, flagged: object) -> tuple[np.ndarray, np.ndarray]:
@@ -138,6 +138,42 @@ def sensitivity_interval(y_true, flagged, *, level: float = 0.95) -> tuple[float
     centre = (p + z**2 / (2 * n)) / (1 + z**2 / n)
     half = z * np.sqrt(p * (1 - p) / n + z**2 / (4 * n**2)) / (1 + z**2 / n)
     return p, float(max(0.0, centre - half)), float(min(1.0, centre + half))
+
+
+def bootstrap_interval(y_true: np.ndarray, scores: np.ndarray, statistic: Any = roc_auc_score, *,
+                       n_resamples: int = 1000, level: float = 0.95, seed: int = 0) -> tuple[float, float, float]:
+    """A statistic of a test set with its percentile bootstrap interval: ``(estimate, low, high)``.
+
+    Each resample draws ``n`` patients with replacement from the ``n`` test patients (a new test
+    set of the same size) and recomputes ``statistic(y_true, scores)``; resamples that lack one of
+    the two classes are skipped. The interval is the middle ``level`` share of the recomputed values.
+
+    Args:
+        y_true: true 0/1 labels, shape (n,), both classes present.
+        scores: scores or 0/1 decisions, shape (n,).
+        statistic: ``f(y_true, scores) -> float``; default ROC-AUC.
+        n_resamples: number of resamples (>= 10; 1,000 is usual).
+        level: coverage of the interval (0.95 for a 95 % interval).
+        seed: seed of the resampling.
+    """
+    y = check_binary_labels("y_true", y_true)
+    s = np.asarray(scores, dtype=float)
+    if s.shape != y.shape:
+        raise ValueError(f"scores must have the shape of y_true {y.shape}, got {s.shape}")
+    if len(np.unique(y)) != 2:
+        raise ValueError("y_true must contain both classes")
+    if not callable(statistic):
+        raise TypeError("statistic must be callable as statistic(y_true, scores) -> float")
+    n_resamples = check_int("n_resamples", n_resamples, 10)
+    level = check_number("level", level, inclusive=False)
+    rng = np.random.default_rng(check_int("seed", seed, 0))
+    values = []
+    for _ in range(n_resamples):
+        rows = rng.integers(0, len(y), len(y))
+        if 0 < y[rows].sum() < len(rows):
+            values.append(statistic(y[rows], s[rows]))
+    low, high = np.quantile(values, [(1 - level) / 2, (1 + level) / 2])
+    return float(statistic(y, s)), float(low), float(high)
 
 
 def evaluate(model: Any, arrays: dict[str, np.ndarray], n_classes: int) -> dict[str, float]:

@@ -1,10 +1,15 @@
 """Exercises of notebook 00: a first look at the suite's data."""
 from __future__ import annotations
 
+import re
+
 import numpy as np
 
 from helpers.data import files
-from helpers.exercises import Exercise
+from helpers.exercises import Exercise, NotAttempted
+
+#: How the notes negate a finding ("denies fever", "no fever", "negative for fever").
+_NEGATED_FEVER = re.compile(r"\b(?:denies|no|negative for) fever")
 
 
 def _old_smoker_event_rate() -> float:
@@ -25,6 +30,36 @@ def _cough_share() -> float:
     return float(pneumonia["text"].str.lower().str.contains("cough").mean())
 
 
+def _fever_reported(text: str) -> bool:
+    """Truth for exercise 4: the note mentions fever at least once without negating it."""
+    return "fever" in _NEGATED_FEVER.sub("", text.lower())
+
+
+def _check_fever_rule(answer) -> None:
+    assert callable(answer), "Pass the function itself (reports_fever), not its result."
+    notes = files.load("clinical_notes")
+    verdicts = [answer(text) for text in notes["text"]]
+    if all(verdict is None for verdict in verdicts):
+        raise NotAttempted("Not attempted yet: make reports_fever return True or False.")
+    assert all(isinstance(v, (bool, np.bool_)) for v in verdicts), "Return True or False for every note (not None)."
+    truth = [_fever_reported(text) for text in notes["text"]]
+    false_alarms = [t for t, v, real in zip(notes["text"], verdicts, truth) if v and not real]
+    misses = [t for t, v, real in zip(notes["text"], verdicts, truth) if real and not v]
+    assert not false_alarms, (f"{len(false_alarms)} notes flagged although they do not report fever, for example:\n"
+                              f"  {false_alarms[0]!r}")
+    assert not misses, (f"{len(misses)} notes report fever but your rule missed them, for example:\n  {misses[0]!r}")
+
+
+def _fever_rule_summary() -> str:
+    notes = files.load("clinical_notes")
+    flagged = notes[[_fever_reported(text) for text in notes["text"]]]
+    spotted = notes[notes["text"].str.lower().str.contains("fever")]
+    return (f"Your rule flags {len(flagged)} notes, {flagged['pneumonia'].mean():.0%} of them pneumonia; the "
+            f"word-spotter flagged {len(spotted)}, only {spotted['pneumonia'].mean():.0%} pneumonia. Real notes "
+            "negate in many more ways ('fever resolved', 'no longer febrile'), which is why clinical text needs "
+            "more than a list of phrases.")
+
+
 def _check_share(truth, advice):
     def check(answer) -> None:
         assert isinstance(answer, (float, int, np.floating)), "Give the share as a number between 0 and 1."
@@ -43,8 +78,8 @@ def _check_risk_ratio(answer) -> None:
 q1 = Exercise(
     title="Exercise 1 (event rate in a subgroup)",
     checker=_check_share(_old_smoker_event_rate,
-                         "Select rows with (cohort['age'] >= 70) & (cohort['smoker'] == 1), then take the mean "
-                         "of cardiac_event_5y."),
+                         "Keep only the patients for whom both conditions hold (aged 70 or more, and smoker == 1), "
+                         "then take the share of them with cardiac_event_5y == 1."),
     hint_text="Combine two conditions with &, each in parentheses: cohort[(cond1) & (cond2)].",
     key="nb00_q1",
     wrong_answers=[0.268, 27.0, 0.0],
@@ -54,7 +89,7 @@ q1 = Exercise(
 q2 = Exercise(
     title="Exercise 2 (smoking risk ratio)",
     checker=_check_risk_ratio,
-    hint_text="cohort.groupby('smoker')['cardiac_event_5y'].mean() gives one rate per group.",
+    hint_text="You need one event rate per smoking group; pandas' groupby computes a mean for each value of a column.",
     key="nb00_q2",
     wrong_answers=[1.0, 0.5, 10.0],
     success_message="Smokers have events markedly more often here, as the generator intends: smoking is a true risk factor.",
@@ -63,12 +98,37 @@ q2 = Exercise(
 q3 = Exercise(
     title="Exercise 3 (a word in pneumonia notes)",
     checker=_check_share(_cough_share,
-                         "Keep the notes with pneumonia == 1, then take the mean of "
-                         "text.str.lower().str.contains('cough')."),
-    hint_text="notes[notes['pneumonia'] == 1]['text'].str.lower().str.contains('cough') is True/False per note.",
+                         "Keep the notes labelled pneumonia, then find the share of them whose text contains "
+                         "'cough' once lower-cased."),
+    hint_text=("Select the pneumonia notes first. The .str methods of a pandas column work on every note at once, "
+               "and the mean of True/False values is a share."),
     key="nb00_q3",
     wrong_answers=[1.0, 0.0, 42],
     success_message="Note that 'cough' also appears in negations such as 'denies productive cough': counting words is not reading.",
 )
 
-EXERCISES = [q1, q2, q3]
+
+class _FeverRuleExercise(Exercise):
+    """Exercise 4 prints counts computed from the notes when the rule is right."""
+
+    def status(self, answer):
+        status, message = super().status(answer)
+        if status == "correct":
+            message = f"{message} {_fever_rule_summary()}"
+        return status, message
+
+
+q4 = _FeverRuleExercise(
+    title="Exercise 4 (a rule that reads negation)",
+    checker=_check_fever_rule,
+    hint_text=("Print a few notes that mention fever but are not pneumonia, and look at the words just before "
+               "'fever'. Python's re module can find (or remove) a short list of phrases."),
+    key="nb00_q4",
+    wrong_answers=[lambda text: "fever" in text.lower(),
+                   lambda text: False,
+                   lambda text: "fever" in text.lower() and "denies fever" not in text.lower(),
+                   lambda text: "reports fever" in text.lower()],
+    success_message="Right: no false alarm and no missed fever.",
+)
+
+EXERCISES = [q1, q2, q3, q4]

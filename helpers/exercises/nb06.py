@@ -279,7 +279,7 @@ q5 = Exercise(
     ],
     success_message=("Right: four rows, one per group and age band. Look at the patients column and at how few "
                      "group-B patients with ACS each of B's rows rests on: the finer the subgroups, the "
-                     "noisier each estimate (section 8 puts an interval on it)."),
+                     "noisier each estimate (\"What goes wrong in practice\" puts an interval on such a number)."),
 )
 
 EXERCISES = [q1, q2, q3, q4, q5]

@@ -36,8 +36,8 @@ def _check_linear_shap(answer) -> None:
 q1 = Exercise(
     title="Exercise 1 (SHAP values of a linear model)",
     checker=_check_linear_shap,
-    hint_text=("Broadcasting does it in one line: weights has shape (features,), x (n, features), "
-               "background (m, features); background.mean(axis=0) is the 'average patient'."),
+    hint_text=("Which single row of numbers stands for 'the average patient'? NumPy broadcasting lets you "
+               "subtract one row from every row of x, and multiply every row by the weights."),
     key="nb07_q1",
     wrong_answers=[
         lambda w, x, b: np.asarray(w) * np.asarray(x),
@@ -82,8 +82,8 @@ def _check_pointing(answer) -> None:
 q2 = Exercise(
     title="Exercise 2 (the pointing game by hand)",
     checker=_check_pointing,
-    hint_text=("np.argmax(heatmap) gives the position in the flattened array; "
-               "np.unravel_index turns it into (row, column)."),
+    hint_text=("Two steps: where is the heat map largest, as a (row, column) pair? Then what does the mask "
+               "say at that place? np.argmax alone answers with a position in the flattened array."),
     key="nb07_q2",
     wrong_answers=[
         lambda h, m: bool(np.asarray(m).any()),
@@ -117,7 +117,8 @@ def _check_baseline(answer) -> None:
 q3 = Exercise(
     title="Exercise 3 (the baseline changes the answer)",
     checker=_check_baseline,
-    hint_text="Use the linear formula from exercise 1 with weight 1.1 / 12 per year and background mean 40.",
+    hint_text=("Exercise 1's formula needs two things: the weight for one year of age (the question gives it "
+               "per 12 years) and the reference group's mean age."),
     key="nb07_q3",
     wrong_answers=[1.1 / 12 * (70 - 60), 1.1 / 12 * 70, 1.1],
     success_message=("Yes: 2.75 log-odds against the young reference group, but only 0.92 against the "
@@ -161,4 +162,69 @@ q4 = Exercise(
 #: Options of exercise 4, printed in the notebook.
 SHORTCUT_OPTIONS = _SHORTCUT_OPTIONS
 
-EXERCISES = [q1, q2, q3, q4]
+
+# --- q5: SmoothGrad, built on the notebook's saliency ------------------------------------------------
+
+def _smoothgrad_case():
+    """A small functional CNN with fixed random weights, images and noise (built once, on first use)."""
+    import keras
+
+    rng = np.random.default_rng(5)
+    inputs = keras.Input((8, 8, 1))
+    hidden = keras.layers.Conv2D(4, 3, padding="same", activation="relu", name="conv")(inputs)
+    pooled = keras.layers.GlobalAveragePooling2D(name="pool")(hidden)
+    model = keras.Model(inputs, keras.layers.Dense(1, activation="sigmoid", name="output")(pooled))
+    model.get_layer("conv").set_weights([rng.normal(0, 1, (3, 3, 1, 4)).astype(np.float32),
+                                         rng.normal(0, 0.3, 4).astype(np.float32)])
+    model.get_layer("output").set_weights([rng.normal(0, 1, (4, 1)).astype(np.float32), np.zeros(1, np.float32)])
+    images = rng.random((3, 8, 8, 1)).astype(np.float32)
+    noise = rng.normal(0, 0.3, (5, 3, 8, 8, 1)).astype(np.float32)
+    return model, images, noise
+
+
+def _check_smoothgrad(answer) -> None:
+    from helpers.evaluation.attribution import input_gradient_saliency
+
+    assert callable(answer), "Pass the function itself (smoothgrad), not its result."
+    model, images, noise = _smoothgrad_case()
+    result = answer(model, images.copy(), noise.copy())
+    if result is None:
+        raise NotAttempted("Not attempted yet: make smoothgrad return an array of shape (n, H, W).")
+    result = np.asarray(result, dtype=float)
+    assert result.shape == images.shape[:3], (
+        f"Return one map per image, shape (n, H, W) = {images.shape[:3]}, got {result.shape}.")
+    maps = np.stack([input_gradient_saliency(model, images + copy) for copy in noise])
+    assert not np.allclose(result, input_gradient_saliency(model, images), atol=1e-6), (
+        "That is plain saliency: add each copy of the noise to the images before taking the saliency.")
+    assert not np.allclose(result, maps.sum(axis=0), atol=1e-6), "Average over the copies rather than add them up."
+    assert np.allclose(result, maps.mean(axis=0), atol=1e-5), (
+        "Take the saliency (absolute gradient) of every noisy copy, images + noise[k], then average those "
+        "maps over k; averaging the images or the raw gradients first gives a different map.")
+
+
+def _wrong_smoothgrad(kind: str):
+    def wrong(model, images, noise):
+        from helpers.evaluation.attribution import input_gradient_saliency
+
+        if kind == "plain":
+            return input_gradient_saliency(model, images)
+        if kind == "sum":
+            return np.sum([input_gradient_saliency(model, images + copy) for copy in noise], axis=0)
+        return input_gradient_saliency(model, images + noise.mean(axis=0))  # noise averaged away first
+    return wrong
+
+
+q5 = Exercise(
+    title="Exercise 5 (SmoothGrad)",
+    checker=_check_smoothgrad,
+    hint_text=("Loop over the first axis of noise: each noise[k] has the shape of images. Section 3's "
+               "saliency turns one batch of images into one batch of maps; np.mean(..., axis=0) averages "
+               "a list of equal-shaped arrays."),
+    key="nb07_q5",
+    wrong_answers=[_wrong_smoothgrad("plain"), _wrong_smoothgrad("sum"), _wrong_smoothgrad("mean-noise")],
+    success_message=("Right: that is SmoothGrad. Averaging over noisy copies keeps what every copy agrees on "
+                     "and blurs away the speckle; whether it also finds the lesion more often is what the "
+                     "pointing game printed below measures."),
+)
+
+EXERCISES = [q1, q2, q3, q4, q5]

@@ -282,8 +282,8 @@ def build_gap_cnn(input_shape: tuple[int, int, int], n_classes: int = 2, *,
 
     Three (convolution -> batch norm -> ReLU) stages, the first two followed by 2 x 2 max pooling,
     then the spatial average of each feature map and the output unit. Averaging makes the score a
-    sum over positions of the last feature maps, which is what class-activation maps assume; a
-    Flatten head hides *where* the evidence is inside its dense weights. The signature matches the
+    sum over positions of the last feature maps, which is what class activation maps (CAM) need;
+    Grad-CAM works with any head, and on this one it equals CAM. The signature matches the
     ``build`` argument of :func:`helpers.training.train_image_classifier`.
 
     Args:
@@ -406,30 +406,45 @@ class SmallCNN:
         return self
 
     def _step(self) -> Any:
-        """The traced training step ``step(images, labels, learning_rate) -> loss`` (built once)."""
+        """The traced training loop ``run(batches, labels, rates) -> mean loss`` (built once).
+
+        ``batches`` ``(k, batch, S, S, 1)``, ``labels`` ``(k, batch)``, ``rates`` ``(k,)``: one Adam
+        step per mini-batch, all ``k`` inside one graph call (a Python call per step would cost
+        more than the step itself for a network this small).
+        """
         import tensorflow as tf
 
         if self._train_step is None:
             model, optimizer, l2 = self.model, self._optimizer, self._l2
             variables = model.trainable_variables
             kernels = [layer.kernel for layer in model.layers if hasattr(layer, "kernel")]
-            signature = [tf.TensorSpec((None, self.image_size, self.image_size, 1), tf.float32),
-                         tf.TensorSpec((None,), tf.float32), tf.TensorSpec((), tf.float32)]
+            size = self.image_size
+            signature = [tf.TensorSpec((None, None, size, size, 1), tf.float32),
+                         tf.TensorSpec((None, None), tf.float32), tf.TensorSpec((None,), tf.float32)]
 
             @tf.function(input_signature=signature)
-            def step(x, y, rate):
-                optimizer.learning_rate.assign(rate)
-                with tf.GradientTape() as tape:
-                    p = tf.clip_by_value(model(x, training=True)[:, 0], 1e-7, 1 - 1e-7)
-                    loss = -tf.reduce_mean(y * tf.math.log(p) + (1 - y) * tf.math.log(1 - p))
-                    penalty = tf.add_n([tf.reduce_sum(tf.square(k)) for k in kernels])
-                    total = loss + l2 * penalty
-                gradients = tape.gradient(total, variables)
-                optimizer.apply_gradients(zip(gradients, variables))
-                return loss
+            def run(batches, labels, rates):
+                total = tf.constant(0.0)
+                for k in tf.range(tf.shape(batches)[0]):
+                    optimizer.learning_rate.assign(rates[k])
+                    with tf.GradientTape() as tape:
+                        p = tf.clip_by_value(model(batches[k], training=True)[:, 0], 1e-7, 1 - 1e-7)
+                        y = labels[k]
+                        loss = -tf.reduce_mean(y * tf.math.log(p) + (1 - y) * tf.math.log(1 - p))
+                        penalty = tf.add_n([tf.reduce_sum(tf.square(w)) for w in kernels])
+                        objective = loss + l2 * penalty
+                    gradients = tape.gradient(objective, variables)
+                    optimizer.apply_gradients(zip(gradients, variables))
+                    total += loss
+                return total / tf.cast(tf.shape(batches)[0], tf.float32)
 
-            self._train_step = step
+            self._train_step = run
         return self._train_step
+
+    def kernel_norm(self) -> float:
+        """Euclidean norm of all convolution and dense kernels: ``sqrt(sum(kernel**2))``, the size that L2 shrinks."""
+        kernels = [layer.kernel for layer in self.model.layers if hasattr(layer, "kernel")]
+        return float(np.sqrt(sum(float(np.sum(np.square(k.numpy()))) for k in kernels)))
 
     def predict(self, images: np.ndarray, batch_size: int = 2048) -> np.ndarray:
         """P(label 1) for ``images`` ``(n, S, S, 1)``; returns ``(n,)`` float32 (batched, no dropout)."""
@@ -492,19 +507,24 @@ class SmallCNN:
                 else check_number("learning_rate", learning_rate, inclusive=False))
         # Cosine decay from `rate` towards 0 over the run: big steps first, then settle.
         rates = (0.5 * rate * (1 + np.cos(np.pi * np.arange(steps) / steps))).astype(np.float32)
-        step = self._step()
+        run = self._step()
         rng = np.random.default_rng(check_int("seed", seed, 0))
         batch = min(batch_size, len(images))
-        order, position = rng.permutation(len(images)), 0
-        best = {"loss": np.inf, "step": steps, "weights": None}
-        history: list[float] = []
-        for number in range(1, steps + 1):
+        order, position, chosen = rng.permutation(len(images)), 0, []
+        for _ in range(steps):  # the mini-batches of the whole run, reshuffled every pass
             if position + batch > len(order):
                 order, position = rng.permutation(len(images)), 0
-            chosen = order[position:position + batch]
+            chosen.append(order[position:position + batch])
             position += batch
-            step(tf.constant(images[chosen]), tf.constant(labels[chosen]), tf.constant(rates[number - 1]))
-            if validation is not None and (number % check_every == 0 or number == steps):
+        chosen = np.stack(chosen)
+        best = {"loss": np.inf, "step": steps, "weights": None}
+        history: list[float] = []
+        chunk = check_every if validation is not None else 256  # steps per graph call
+        for start in range(0, steps, chunk):
+            part = chosen[start:start + chunk]
+            run(tf.constant(images[part]), tf.constant(labels[part]), tf.constant(rates[start:start + len(part)]))
+            number = start + len(part)
+            if validation is not None:
                 val_loss = self.loss(*validation)
                 history.append(val_loss)
                 if val_loss < best["loss"]:

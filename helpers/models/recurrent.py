@@ -1,4 +1,4 @@
-"""Recurrent networks for sequences: a simple RNN written out in NumPy, gate-bias initialisers, and Keras sequence and rhythm classifiers (SimpleRNN, LSTM, GRU, and a 1-D CNN for comparison).
+"""Recurrent networks for sequences: gate-bias initialisers and Keras sequence and rhythm classifiers (SimpleRNN, LSTM, GRU, and a 1-D CNN for comparison).
 
 Shapes follow Keras: a batch of sequences is ``(n, T, features)``; a recurrent layer with ``units``
 hidden units has ``kernel`` ``(features, k * units)``, ``recurrent_kernel`` ``(units, k * units)``
@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from helpers.validation import check_array, check_int
+from helpers.validation import check_int
 
 #: The recurrent layers this module builds, by name.
 RECURRENT_KINDS = ("simple_rnn", "lstm", "gru")
@@ -20,38 +20,6 @@ RECURRENT_KINDS = ("simple_rnn", "lstm", "gru")
 
 #: Every model kind :func:`sequence_classifier` and :func:`rhythm_classifier` accept.
 MODEL_KINDS = (*RECURRENT_KINDS, "cnn")
-
-
-def simple_rnn_numpy(x: np.ndarray, kernel: np.ndarray, recurrent_kernel: np.ndarray,
-                     bias: np.ndarray, h0: np.ndarray | None = None) -> np.ndarray:
-    """Run the Elman recurrence ``h_t = tanh(x_t W + h_{t-1} U + b)`` over every time step.
-
-    Args:
-        x: inputs (n, T, features).
-        kernel: ``W``, (features, units).
-        recurrent_kernel: ``U``, (units, units).
-        bias: ``b``, (units,).
-        h0: initial state (n, units); zeros if ``None`` (as in Keras).
-
-    Returns:
-        All hidden states, (n, T, units), float64. The last one, ``[:, -1]``, is what
-        ``keras.layers.SimpleRNN(units)`` returns.
-    """
-    x = check_array("x", x, 3).astype(np.float64)
-    kernel = check_array("kernel", kernel, 2).astype(np.float64)
-    recurrent_kernel = check_array("recurrent_kernel", recurrent_kernel, 2).astype(np.float64)
-    bias = check_array("bias", bias, 1).astype(np.float64)
-    units = recurrent_kernel.shape[0]
-    if kernel.shape != (x.shape[2], units) or recurrent_kernel.shape != (units, units) or bias.shape != (units,):
-        raise ValueError(
-            f"weight shapes do not fit: x {x.shape}, kernel {kernel.shape} (expected ({x.shape[2]}, units)), "
-            f"recurrent_kernel {recurrent_kernel.shape} (expected (units, units)), bias {bias.shape}")
-    h = np.zeros((x.shape[0], units)) if h0 is None else check_array("h0", h0, 2).astype(np.float64)
-    states = np.empty((x.shape[0], x.shape[1], units))
-    for step in range(x.shape[1]):
-        h = np.tanh(x[:, step] @ kernel + h @ recurrent_kernel + bias)
-        states[:, step] = h
-    return states
 
 
 def gate_bias_initializer(kind: str, value: float) -> Callable:

@@ -1,4 +1,6 @@
-"""Unit tests for helpers.explain: attributions on tiny models with known answers, scores, bad input."""
+"""Unit tests for helpers.evaluation.attribution: attributions on tiny models with known answers, scores
+against ground truth, bad input; and the proof that notebook 07's lesson cells (saliency, Grad-CAM,
+integrated gradients, written out with tf.GradientTape) give the same maps as these helpers."""
 from __future__ import annotations
 
 import os
@@ -6,12 +8,19 @@ import os
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
 
+from pathlib import Path
+
+import nbformat
 import numpy as np
 import pytest
 
 from helpers import plotting
 from helpers.evaluation import attribution
-from helpers.models import convolutional, inference
+from helpers.models import convolutional, inference, recurrent
+
+NOTEBOOK = Path(__file__).resolve().parent.parent / "notebooks" / "07_interpretability.ipynb"
+LESSON_MARKERS = ("# Lesson code: the score before the sigmoid", "# Lesson code: saliency",
+                  "# Lesson code: Grad-CAM", "# Lesson code: integrated gradients")
 
 
 @pytest.fixture(scope="module")
@@ -207,3 +216,69 @@ def test_build_gap_cnn_works_with_grad_cam(keras):
         convolutional.build_gap_cnn((16, 16))
     with pytest.raises(ValueError, match="8 x 8"):
         convolutional.build_gap_cnn((4, 4, 1))
+
+
+# --- notebook 07's lesson cells against the helpers ---------------------------------------------------
+
+@pytest.fixture(scope="module")
+def lesson(keras):
+    """The namespace left by exec-ing notebook 07's `# Lesson code:` cells (with the notebook's imports)."""
+    import tensorflow as tf
+
+    namespace = {"np": np, "tf": tf, "keras": keras}
+    found = []
+    for cell in nbformat.read(NOTEBOOK, as_version=4).cells:
+        first_line = cell.source.split("\n", 1)[0].strip()
+        if cell.cell_type == "code" and first_line.startswith("# Lesson code:"):
+            exec(compile(cell.source, f"{NOTEBOOK.name}: {first_line}", "exec"), namespace)  # noqa: S102
+            found.append(first_line)
+    assert sorted(found) == sorted(LESSON_MARKERS), f"notebook 07's lesson cells changed: found {found}"
+    return namespace
+
+
+@pytest.fixture(scope="module")
+def gap_cnn(keras):
+    """build_gap_cnn with seeded random weights and non-trivial batch-norm statistics."""
+    keras.utils.set_random_seed(3)
+    model = convolutional.build_gap_cnn((16, 16, 1), mean=0.4, std=0.2)
+    rng = np.random.default_rng(3)
+    for layer in model.layers:
+        if isinstance(layer, keras.layers.BatchNormalization):
+            gamma, beta, mean, variance = layer.get_weights()
+            layer.set_weights([rng.uniform(0.5, 1.5, gamma.shape), rng.normal(0, 0.3, beta.shape),
+                               rng.normal(0, 0.3, mean.shape), rng.uniform(0.5, 2.0, variance.shape)])
+    kernel, bias = model.get_layer("output").get_weights()
+    model.get_layer("output").set_weights([np.abs(kernel) * rng.choice([1, 1, -1], kernel.shape), bias])
+    return model
+
+
+def test_lesson_score_is_the_helpers_log_odds(lesson, gap_cnn):
+    images = np.random.default_rng(0).random((6, 16, 16, 1)).astype(np.float32)
+    score, maps = lesson["score_and_maps"](gap_cnn, images, convolutional.GAP_CNN_LAST_CONV)
+    np.testing.assert_allclose(score.numpy(), inference.batched_predict(gap_cnn)(images), rtol=1e-5, atol=1e-5)
+    assert tuple(maps.shape) == (6, 4, 4, 32)
+
+
+def test_lesson_saliency_and_grad_cam_equal_the_helpers(lesson, gap_cnn, tiny_cnn):
+    images = np.random.default_rng(1).random((6, 16, 16, 1)).astype(np.float32)
+    np.testing.assert_allclose(lesson["saliency"](gap_cnn, images),
+                               attribution.input_gradient_saliency(gap_cnn, images), rtol=1e-4, atol=1e-6)
+    for layer in (convolutional.GAP_CNN_LAST_CONV, "relu2"):
+        notebook_maps = lesson["grad_cam"](gap_cnn, images, layer)
+        assert notebook_maps.max() > 0, "a degenerate test: every Grad-CAM map is zero"
+        np.testing.assert_allclose(notebook_maps, attribution.grad_cam(gap_cnn, images, layer), atol=1e-5)
+    bright = np.zeros((2, 8, 8, 1), np.float32)
+    bright[0, 2, 5] = bright[1, 6, 1] = 1.0
+    np.testing.assert_allclose(lesson["grad_cam"](tiny_cnn, bright, "conv"),
+                               attribution.grad_cam(tiny_cnn, bright, "conv"), atol=1e-6)
+
+
+def test_lesson_integrated_gradients_equal_the_helper(lesson, keras):
+    keras.utils.set_random_seed(4)
+    model = recurrent.rhythm_classifier("lstm", n_samples=50, frame=10, units=8)
+    strips = np.random.default_rng(4).normal(0, 0.5, (5, 50, 1)).astype(np.float32)
+    for baseline in (np.zeros((50, 1), np.float32), np.full((50, 1), 0.3, np.float32)):
+        notebook = lesson["integrated_gradients"](model, strips, baseline, 1, steps=8)
+        helper = attribution.integrated_gradients(model, strips, baseline=baseline, steps=8, output_index=1)
+        assert np.abs(helper).max() > 0
+        np.testing.assert_allclose(notebook, helper, rtol=1e-4, atol=1e-6)
