@@ -1,6 +1,6 @@
-"""The image classifier of notebook 02: small CNN builders, a strong CPU training recipe, and a CLI.
+"""The MedMNIST command line: a LeNet-style CNN trained with the suite's image recipe on any file.
 
-Train the notebook's CNN on any MedMNIST-format ``.npz`` file (for example ``pneumoniamnist.npz``)::
+Train the CNN on any MedMNIST-format ``.npz`` file (for example ``pneumoniamnist.npz``)::
 
     python -m helpers.train_image_classifier pneumoniamnist.npz
 
@@ -10,11 +10,13 @@ the validation split), ``epochs``, ``seconds`` and more. A MedMNIST-format file 
 ``test_labels``; images are ``(n, H, W)`` grayscale or ``(n, H, W, 3)`` RGB (uint8 0-255, or floats
 in [0, 1]), labels are ``(n,)`` or ``(n, 1)`` class indices 0..K-1 (binary or multi-class).
 
-The recipe (:func:`train_image_classifier`), chosen to be strong on small medical images on a CPU:
+The recipe (:func:`helpers.training.train_image_classifier`; notebook 02 writes it out in a cell and
+``tests/test_image_training.py`` checks the two agree), chosen to be strong on small medical images
+on a CPU:
 
 - inputs standardised with the training split's mean and standard deviation (inside the model,
   so the model takes raw [0, 1] images);
-- a LeNet-style CNN (:func:`build_lenet`: two 3 x 3 convolution + max-pooling stages, 16 and 32
+- a LeNet-style CNN (:func:`helpers.models.convolutional.build_lenet`: two 3 x 3 convolution + max-pooling stages, 16 and 32
   filters, a 64-unit dense layer, dropout 0.25); batch normalisation is available but off, because
   on small sets it made the first epochs unsteady;
 - light augmentation during training only (shifts of a few pixels, small zooms and rotations);
@@ -89,7 +91,7 @@ def main(argv: list[str] | None = None) -> int:
     """Command line: train on a MedMNIST-format file and print one JSON object."""
     parser = argparse.ArgumentParser(
         prog="python -m helpers.train_image_classifier",
-        description="Train notebook 02's CNN on a MedMNIST-format .npz file and print one JSON "
+        description="Train a LeNet-style CNN on a MedMNIST-format .npz file and print one JSON "
                     "object (test_auc, test_accuracy at a threshold chosen on the validation split, "
                     "epochs, seconds, ...).")
     parser.add_argument("file", help="a .npz with train/val/test _images and _labels (e.g. pneumoniamnist.npz)")

@@ -126,14 +126,20 @@ def train_image_classifier(x_train: np.ndarray, y_train: np.ndarray, x_val: np.n
                            patience: int = 8, max_seconds: float | None = None,
                            clipnorm: float | None = None, seed: int = 0,
                            verbose: bool = False) -> TrainingResult:
-    """Train a CNN on images with the suite's recipe (see the module docstring).
+    """Train a CNN on images with the suite's recipe (the MedMNIST command line and notebook 02 use it).
+
+    The recipe: the model standardises its input with the training images' mean and sd; Adam with a
+    cosine-decaying learning rate; class weights (:func:`class_weights`); optional augmentation; the
+    weights of the best validation epoch kept (Keras ``EarlyStopping``, ``restore_best_weights``).
 
     Args:
-        x_train, x_val: float images ``(n, H, W, C)`` in [0, 1] (see :func:`prepare_images`).
+        x_train, x_val: float images ``(n, H, W, C)`` in [0, 1] (see
+            :func:`helpers.data.medmnist.prepare_images`).
         y_train, y_val: class indices ``(n,)`` (or ``(n, 1)``) in 0..K-1.
         n_classes: K (default: largest training label + 1).
         build: ``build(input_shape, n_classes, mean=..., std=...)`` returning an uncompiled model;
-            default :func:`build_lenet`. The mean and standard deviation are the training images'.
+            default :func:`helpers.models.convolutional.build_lenet`. The mean and standard
+            deviation are the training images'.
         epochs: most passes over the training data.
         batch_size: images per gradient step.
         learning_rate: Adam's initial learning rate (decays along a cosine to 0 over ``epochs``).

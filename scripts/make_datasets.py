@@ -6,10 +6,10 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from helpers import datasets  # noqa: E402
+from helpers.data import files  # noqa: E402
 
 if __name__ == "__main__":
-    manifest = datasets.regenerate()
+    manifest = files.regenerate()
     for filename, entry in manifest["files"].items():
         print(f"{filename:32s} {entry['bytes']:>10,d} bytes  sha256 {entry['sha256'][:16]}...")
-    print(f"wrote {len(manifest['files'])} files and {datasets.MANIFEST_NAME} in {datasets.DATA_DIR}")
+    print(f"wrote {len(manifest['files'])} files and {files.MANIFEST_NAME} in {files.DATA_DIR}")

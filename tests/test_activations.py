@@ -1,16 +1,49 @@
-"""helpers.activations and helpers.tabular."""
+"""The activation functions and slopes that notebook 01 writes in its lesson cells.
+
+They live only in the notebook (no other notebook uses them), so this test reads the cells marked
+``# Lesson code:`` from the notebook, runs them in a fresh namespace and checks what they compute.
+"""
 from __future__ import annotations
 
+import nbformat
 import numpy as np
 import pytest
 
-from helpers import activations
-from helpers.data import tumours
+from helpers import course
+from tests.notebook_utils import NOTEBOOK_DIR
+
+NOTEBOOK = NOTEBOOK_DIR / course.entry("01").file
+MARKER = "# Lesson code:"
 
 
-@pytest.mark.parametrize("name", list(activations.ACTIVATIONS))
+def lesson_namespace() -> dict:
+    """Run notebook 01's lesson cells, in order, with only NumPy imported; return their names."""
+    cells = [cell.source for cell in nbformat.read(NOTEBOOK, as_version=4).cells
+             if cell.cell_type == "code" and cell.source.startswith(MARKER)]
+    assert len(cells) >= 2, f"notebook 01 should keep its activations in cells starting with {MARKER!r}"
+    namespace: dict = {"np": np}
+    for index, source in enumerate(cells):
+        exec(compile(source, f"notebook 01, lesson cell {index + 1}", "exec"), namespace)  # noqa: S102
+    return namespace
+
+
+LESSON = lesson_namespace()
+ACTIVATIONS = LESSON["ACTIVATIONS"]
+
+
+def test_the_five_activations_are_keras_names():
+    import keras
+
+    assert list(ACTIVATIONS) == ["sigmoid", "tanh", "relu", "leaky_relu", "gelu"]
+    z = np.linspace(-4, 4, 81)
+    for name, (function, _) in ACTIVATIONS.items():
+        np.testing.assert_allclose(function(z), keras.ops.convert_to_numpy(keras.activations.get(name)(z)),
+                                   atol=1e-6, err_msg=name)
+
+
+@pytest.mark.parametrize("name", list(ACTIVATIONS))
 def test_derivative_matches_finite_differences(name):
-    function, derivative = activations.ACTIVATIONS[name]
+    function, derivative = ACTIVATIONS[name]
     z = np.linspace(-5, 5, 101)
     z = z[np.abs(z) > 1e-3]  # ReLU-like functions have a kink at 0
     step = 1e-6
@@ -19,38 +52,15 @@ def test_derivative_matches_finite_differences(name):
 
 
 def test_known_values():
-    assert activations.sigmoid(0.0) == 0.5
-    assert activations.sigmoid_derivative(0.0) == 0.25
-    np.testing.assert_allclose(activations.relu([-1.0, 2.0]), [0.0, 2.0])
-    np.testing.assert_allclose(activations.leaky_relu([-1.0, 2.0], alpha=0.1), [-0.1, 2.0])
-    assert abs(float(activations.gelu(1.0)) - 0.8413447) < 1e-6
-    assert np.isfinite(activations.sigmoid(np.array([-1000.0, 1000.0]))).all()
+    assert LESSON["sigmoid"](0.0) == 0.5
+    assert LESSON["sigmoid_derivative"](0.0) == 0.25
+    np.testing.assert_allclose(LESSON["relu"](np.array([-1.0, 2.0])), [0.0, 2.0])
+    assert LESSON["relu_derivative"](np.array([0.0]))[0] == 0.0, "ReLU's slope at exactly 0 is taken as 0"
+    np.testing.assert_allclose(LESSON["leaky_relu"](np.array([-1.0, 2.0]), alpha=0.1), [-0.1, 2.0])
+    assert abs(float(LESSON["gelu"](1.0)) - 0.8413447) < 1e-6
 
 
 def test_shapes_are_preserved():
     z = np.zeros((3, 4, 2))
-    for function, derivative in activations.ACTIVATIONS.values():
+    for function, derivative in ACTIVATIONS.values():
         assert function(z).shape == z.shape and derivative(z).shape == z.shape
-
-
-def test_non_numeric_input_is_rejected():
-    with pytest.raises((TypeError, ValueError)):
-        activations.relu(np.array(["a", "b"]))
-
-
-def test_dead_unit_share():
-    outputs = np.array([[0.0, 1.0, 0.0], [0.0, 0.0, 2.0]])
-    assert activations.dead_unit_share(outputs) == pytest.approx(1 / 3)
-    with pytest.raises(ValueError, match=r"shape \(n_examples, n_units\)"):
-        activations.dead_unit_share(np.zeros(5))
-
-
-def test_breast_cancer_split():
-    data = tumours.breast_cancer_split(seed=0)
-    assert data["x_train"].shape[1] == 30 and len(data["feature_names"]) == 30
-    assert len(data["x_train"]) + len(data["x_test"]) == 569
-    assert abs(data["x_train"].mean()) < 1e-5 and 0.3 < data["y_train"].mean() < 0.45  # 37 % malignant
-    raw = tumours.breast_cancer_split(seed=0, scale=False)
-    assert raw["x_train"].max() > 1000 and raw["scaler"] is None
-    with pytest.raises(ValueError, match="test_size"):
-        tumours.breast_cancer_split(test_size=0.9)

@@ -1,4 +1,4 @@
-"""Unit tests for helpers.imaging: the synthetic scans and the small image utilities."""
+"""Unit tests for helpers.data.imaging: the synthetic scans and the small image utilities."""
 from __future__ import annotations
 
 import time

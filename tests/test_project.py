@@ -42,3 +42,22 @@ def test_readme_notebook_table_is_generated_from_the_index():
 def test_gitignore_keeps_the_environment_out():
     ignored = (ROOT / ".gitignore").read_text().split()
     assert ".venv/" in ignored and "__pycache__/" in ignored
+
+
+def test_maintainer_scripts_run(tmp_path):
+    """Each maintainer script at least starts (a moved helper module breaks them silently otherwise)."""
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "DL4H_DATA_DIR": str(tmp_path)}
+    rebuilt = subprocess.run([sys.executable, "scripts/make_datasets.py"], cwd=ROOT, env=env,
+                             capture_output=True, text=True, timeout=120)
+    assert rebuilt.returncode == 0, rebuilt.stderr
+    assert (tmp_path / "manifest.json").read_text() == (ROOT / "datasets" / "manifest.json").read_text(), \
+        "the rebuilt manifest differs from datasets/manifest.json: run `python3 tasks.py datasets`"
+    for script, args in [("course.py", ["check"]), ("benchmark.py", ["--help"]), ("seed_sweep.py", ["--help"]),
+                         ("nbtools.py", [])]:
+        done = subprocess.run([sys.executable, f"scripts/{script}", *args], cwd=ROOT, capture_output=True,
+                              text=True, timeout=120)
+        assert done.returncode in (0, 1, 2) and "Traceback" not in done.stderr + done.stdout, f"{script}: {done.stderr[-500:]}"

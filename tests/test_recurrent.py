@@ -1,9 +1,12 @@
-"""Unit tests for helpers.recurrent: the NumPy RNN, gate biases, model builders, input gradients."""
+"""Unit tests for helpers.models.recurrent (gate biases, model builders), input gradients, and the
+lesson code of the recurrent-networks notebook (its NumPy SimpleRNN and LSTM step) against Keras."""
 from __future__ import annotations
 
+import nbformat
 import numpy as np
 import pytest
 
+from helpers import ROOT
 from helpers.data.signals import make_long_memory_task
 from helpers.evaluation import attribution
 from helpers.models import recurrent
@@ -11,24 +14,50 @@ from helpers.models import recurrent
 keras = pytest.importorskip("keras")
 
 
-def test_simple_rnn_numpy_matches_keras():
+NOTEBOOK = ROOT / "notebooks" / "03_recurrent_networks.ipynb"
+
+
+def lesson_code(marker: str) -> dict:
+    """Execute the notebook cell whose first line is ``# Lesson code: <marker>``; return its namespace."""
+    cells = [cell for cell in nbformat.read(NOTEBOOK, as_version=4).cells
+             if cell.cell_type == "code" and cell.source.startswith(f"# Lesson code: {marker}")]
+    assert len(cells) == 1, f"{NOTEBOOK.name} should have exactly one cell marked '# Lesson code: {marker}'"
+    namespace = {"np": np}
+    exec(compile(cells[0].source, f"{NOTEBOOK.name}: {marker}", "exec"), namespace)
+    return namespace
+
+
+def test_notebook_simple_rnn_matches_keras():
+    simple_rnn = lesson_code("simple RNN")["simple_rnn"]
     rng = np.random.default_rng(0)
     x = rng.normal(size=(3, 12, 2)).astype("float32")
     layer = keras.layers.SimpleRNN(5, return_sequences=True)
     expected = layer(x).numpy()
-    states = recurrent.simple_rnn_numpy(x, *layer.get_weights())
+    states = simple_rnn(x, *layer.get_weights())
     assert states.shape == (3, 12, 5)
     np.testing.assert_allclose(states, expected, atol=1e-5)
 
 
-def test_simple_rnn_numpy_rejects_bad_shapes():
-    x = np.zeros((2, 4, 1))
-    with pytest.raises(ValueError):
-        recurrent.simple_rnn_numpy(x[0], np.zeros((1, 3)), np.zeros((3, 3)), np.zeros(3))
-    with pytest.raises(ValueError):
-        recurrent.simple_rnn_numpy(x, np.zeros((2, 3)), np.zeros((3, 3)), np.zeros(3))
-    with pytest.raises(ValueError):
-        recurrent.simple_rnn_numpy(x, np.zeros((1, 3)), np.zeros((3, 4)), np.zeros(3))
+@pytest.mark.parametrize("gate_bias", [None, 4.0])
+def test_notebook_lstm_step_matches_keras(gate_bias):
+    """The notebook's lstm_step, run over a sequence, gives Keras' h_t at every step and its last c_t;
+    with the helper's opened gate (gate_bias) the forget gate sits at about sigmoid(4)."""
+    lstm_step = lesson_code("LSTM step")["lstm_step"]
+    rng = np.random.default_rng(1)
+    x = rng.normal(size=(3, 20, 2)).astype("float32")
+    layer = recurrent.recurrent_layer("lstm", 6, gate_bias=gate_bias, return_sequences=True, return_state=True)
+    expected_states, _, expected_memory = (a.numpy() for a in layer(x))
+    W, U, b = layer.get_weights()
+    h = c = np.zeros((3, 6))
+    states, gates = [], []
+    for t in range(x.shape[1]):
+        h, c, f = lstm_step(x[:, t], h, c, W, U, b)
+        states.append(h)
+        gates.append(f)
+    np.testing.assert_allclose(np.stack(states, axis=1), expected_states, atol=1e-5)
+    np.testing.assert_allclose(c, expected_memory, atol=1e-5)
+    opened = 1 / (1 + np.exp(-(4.0 if gate_bias else 1.0)))
+    assert abs(np.mean(gates) - opened) < 0.1
 
 
 @pytest.mark.parametrize("kind, gates, slot", [("lstm", 4, 1), ("gru", 3, 0)])

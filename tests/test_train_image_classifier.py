@@ -1,4 +1,4 @@
-"""Tests for helpers.train_image_classifier: model builders, file validation and the command line."""
+"""Tests for the MedMNIST command line, ``python -m helpers.train_image_classifier`` (and its run_on_arrays)."""
 from __future__ import annotations
 
 import json
@@ -8,12 +8,11 @@ import sys
 import numpy as np
 import pytest
 
-from helpers import ROOT, architecture, training
+from helpers import ROOT
 from helpers import train_image_classifier as tic
 from helpers.data import medmnist
 from helpers.data.imaging import to_medmnist_format
 from helpers.evaluation import metrics
-from helpers.models import convolutional
 
 
 @pytest.fixture(scope="module")
@@ -40,12 +39,13 @@ def test_cli_trains_and_prints_one_json_object(tmp_path, arrays):
     lines = [line for line in done.stdout.splitlines() if line.strip()]
     assert len(lines) == 1, f"expected one line of JSON, got: {done.stdout!r}"
     report = json.loads(lines[0])
-    for key in ("test_auc", "test_accuracy", "epochs", "seconds", "threshold", "val_auc", "n_classes"):
+    for key in ("test_auc", "test_accuracy", "epochs", "seconds", "threshold", "val_auc", "n_classes", "model"):
         assert key in report, key
     assert report["task"] == "binary" and report["n_classes"] == 2
     assert 1 <= report["epochs"] <= 2
     assert 0.0 <= report["test_auc"] <= 1.0 and 0.0 <= report["test_accuracy"] <= 1.0
     assert report["n_train"] == 240 and report["image_shape"] == [28, 28, 1]
+    assert report["model"] == "lenet_max"  # notebook 02's LeNet (helpers.models.convolutional.build_lenet)
 
 
 @pytest.mark.parametrize("mutate, message", [
@@ -99,69 +99,8 @@ def test_rgb_multiclass_arrays_train(arrays):
     assert 0.0 <= report["test_auc"] <= 1.0
 
 
-# --- building blocks -----------------------------------------------------------------------------
-
-def test_prepare_images_scales_and_shrinks():
-    images = np.full((2, 128, 96), 255, np.uint8)
-    out = medmnist.prepare_images(images, max_size=64)
-    assert out.shape == (2, 64, 48, 1) and out.dtype == np.float32 and np.allclose(out, 1.0)
-    floats = medmnist.prepare_images(np.full((1, 28, 28, 3), 0.5, np.float32))
-    assert floats.shape == (1, 28, 28, 3) and np.allclose(floats, 0.5)
-
-
-def test_class_weights_balance_the_classes():
-    weights = training.class_weights(np.array([0, 0, 0, 1]))
-    assert weights[1] == pytest.approx(3 * weights[0])
-    with pytest.raises(ValueError):
-        training.class_weights(np.array([0, 0, 2]))
-
-
 def test_youden_threshold_separates():
     y = np.array([0, 0, 0, 1, 1, 1])
     scores = np.array([0.1, 0.2, 0.3, 0.6, 0.7, 0.8])
     threshold = metrics.youden_threshold(y, scores)
     assert 0.3 < threshold <= 0.6
-
-
-def test_conv_output_size():
-    assert architecture.conv_output_size(32, 3, 1, "same") == 32
-    assert architecture.conv_output_size(32, 2, 2, "valid") == 16
-    assert architecture.conv_output_size(32, 5, 1, "valid") == 28
-    with pytest.raises(ValueError):
-        architecture.conv_output_size(32, 3, 0)
-    with pytest.raises(ValueError):
-        architecture.conv_output_size(32, 3, 1, "full")
-
-
-def test_builders_and_multiply_adds():
-    max_pool = convolutional.build_lenet((32, 32, 1), 2, pooling="max")
-    no_pool = convolutional.build_lenet((32, 32, 1), 2, pooling="none")
-    strided = convolutional.build_lenet((32, 32, 1), 2, pooling="strided")
-    assert max_pool.output_shape == (None, 1)
-    assert convolutional.build_lenet((28, 28, 3), 5).output_shape == (None, 5)
-    assert no_pool.count_params() > 10 * max_pool.count_params()
-    assert architecture.count_multiply_adds(no_pool) > 3 * architecture.count_multiply_adds(max_pool)
-    assert architecture.count_multiply_adds(strided) < architecture.count_multiply_adds(max_pool)
-    # conv1: 32*32 positions x 3*3*1 weights x 16 filters; conv2 on 16*16 positions x 3*3*16 x 32;
-    # dense: 8*8*32 inputs x 64 units; output: 64 x 1.
-    expected = 32 * 32 * 9 * 16 + 16 * 16 * 9 * 16 * 32 + 8 * 8 * 32 * 64 + 64
-    assert architecture.count_multiply_adds(max_pool) == expected
-    plain = convolutional.build_deep_stack((32, 32, 1), 2, depth=6, residual=False)
-    residual = convolutional.build_deep_stack((32, 32, 1), 2, depth=6, residual=True)
-    assert plain.count_params() == residual.count_params()
-    for build in (convolutional.build_vgg_small, convolutional.build_resnet_small):
-        assert build((32, 32, 1), 2).output_shape == (None, 1)
-
-
-@pytest.mark.parametrize("call", [
-    lambda: convolutional.build_lenet((32, 32), 2),
-    lambda: convolutional.build_lenet((32, 32, 1), 1),
-    lambda: convolutional.build_lenet((32, 32, 1), 2, pooling="median"),
-    lambda: convolutional.build_deep_stack((32, 32, 1), 2, depth=5),
-    lambda: training.train_image_classifier(np.zeros((4, 8, 8, 1)), np.zeros(3), np.zeros((2, 8, 8, 1)), np.zeros(2)),
-    lambda: training.train_image_classifier(np.zeros((4, 8, 8)), np.zeros(4), np.zeros((2, 8, 8, 1)), np.zeros(2)),
-    lambda: medmnist.validate_arrays({"train_images": np.zeros((2, 8, 8))}),
-])
-def test_bad_input(call):
-    with pytest.raises(ValueError):
-        call()

@@ -181,7 +181,7 @@ q4 = Exercise(
     key="nb02_q4",
     wrong_answers=[_wrong_plain, _wrong_identity_only, _wrong_always_project, _wrong_relu_after_sum],
     success_message=("Right: a projection shortcut where the width changes, the identity elsewhere. ResNet-50 "
-                     "uses exactly this at the first block of each stage."),
+                     "uses such a projection in the first block of each of its stages."),
 )
 
 EXERCISES = [q1, q2, q3, q4]

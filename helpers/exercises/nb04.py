@@ -74,6 +74,38 @@ def _check_threshold(answer) -> None:
             "patients than needed: choose the highest threshold that still does.")
 
 
+def _bootstrap_cases() -> list[tuple[np.ndarray, np.ndarray]]:
+    rng = np.random.default_rng(5)
+    cases = []
+    for n, prevalence, hit_rate in ((4000, 0.05, 0.8), (800, 0.1, 0.6)):
+        y = (rng.random(n) < prevalence).astype(int)
+        flagged = np.where(y == 1, rng.random(n) < hit_rate, rng.random(n) < 0.1).astype(int)
+        cases.append((y, flagged))
+    return cases
+
+
+def _check_sensitivity_bootstrap(answer) -> None:
+    from helpers.evaluation.metrics import sensitivity_interval
+
+    assert callable(answer), "Pass the function itself (sensitivity_bootstrap), not its result."
+    for y, flagged in _bootstrap_cases():
+        result = answer(y, flagged, 1000, 0)
+        if result is None:
+            raise NotAttempted("Not attempted yet: make sensitivity_bootstrap return (low, high).")
+        assert isinstance(result, (tuple, list, np.ndarray)) and len(result) == 2, \
+            f"Return two numbers, (low, high); got {result!r}."
+        low, high = float(result[0]), float(result[1])
+        estimate, wilson_low, wilson_high = sensitivity_interval(y, flagged)
+        n_cases = int(y.sum())
+        assert low < estimate < high, (
+            f"With {n_cases} cases the sensitivity is {estimate:.3f}, but your interval is ({low:.3f}, {high:.3f}): "
+            "it should contain the estimate. Are you computing the share of *cases* that are flagged?")
+        assert abs(low - wilson_low) < 0.03 and abs(high - wilson_high) < 0.03, (
+            f"With {n_cases} cases your interval ({low:.3f}, {high:.3f}) is far from the Wilson interval "
+            f"({wilson_low:.3f}, {wilson_high:.3f}). Check the share you keep: a 95 % interval leaves 2.5 % "
+            "of the resampled values on each side.")
+
+
 def _check_augmentations(answer) -> None:
     assert isinstance(answer, (set, list, tuple, str)), 'Give a set of letters, for example {"A", "C"}.'
     chosen = {str(letter).strip().upper() for letter in answer}
@@ -90,8 +122,8 @@ def _check_augmentations(answer) -> None:
 q1 = Exercise(
     title="Exercise 1 (the ten-examples rule)",
     checker=_check_hidden_units,
-    hint_text=("2,000 patients / 10 = a budget of 200 parameters. A 10 -> h -> 1 network has 10 h weights "
-               "and h biases in the hidden layer, and h weights and 1 bias in the output unit."),
+    hint_text=("First turn 2,000 patients into a parameter budget. Then write the parameter count of a "
+               "10 -> h -> 1 network as a formula in h, layer by layer, weights and biases."),
     key="nb04_q1",
     wrong_answers=[18, 200, 17, 10],
     success_message=("Right: 16 hidden units (193 parameters). By the paper's rule, 2,000 patients buy only a "
@@ -101,8 +133,8 @@ q1 = Exercise(
 q2 = Exercise(
     title="Exercise 2 (weight sharing)",
     checker=_check_conv_vs_dense,
-    hint_text=("Convolution: filters x (kernel height x kernel width x input channels + 1). "
-               "Dense: units x (inputs + 1), where the inputs are all 24 x 24 pixels."),
+    hint_text=("A filter only looks at its small window, and the same filter is reused at every position; "
+               "a dense unit has its own weight for every input. And don't forget the biases."),
     key="nb04_q2",
     wrong_answers=[(72, 4608), (80, 4608), (72, 4616), (46080, 4616), (4616, 80)],
     success_message=("Yes: 80 against 4,616. The convolution slides the same few weights over the whole image, "
@@ -112,8 +144,8 @@ q2 = Exercise(
 q3 = Exercise(
     title="Exercise 3 (a threshold for a sensitivity target)",
     checker=_check_threshold,
-    hint_text=("Sort the scores of the true cases from high to low. To flag a share `target` of them you "
-               "need the k-th highest, with k = ceil(target * number of cases)."),
+    hint_text=("Only the cases decide whether the target is met. Imagine lowering the threshold from the top, "
+               "one case's score at a time: when have you flagged enough of them?"),
     key="nb04_q3",
     wrong_answers=[lambda y, s, t: 0.5,
                    lambda y, s, t: float(np.min(np.asarray(s)[np.asarray(y) == 1])),
@@ -133,4 +165,19 @@ q4 = Exercise(
                      "In a chest X-ray a left-right mirror would not be safe: the heart would move to the right."),
 )
 
-EXERCISES = [q1, q2, q3, q4]
+q5 = Exercise(
+    title="Exercise 5 (a bootstrap interval for a sensitivity)",
+    checker=_check_sensitivity_bootstrap,
+    hint_text=("Start from section 6's bootstrap_interval: which statistic do you recompute on each resample, "
+               "and what must a resample contain for it to be defined?"),
+    key="nb04_q5",
+    wrong_answers=[lambda y, f, n, s: (0.0, 1.0),
+                   lambda y, f, n, s: (np.mean(np.asarray(f)) - 0.05, np.mean(np.asarray(f)) + 0.05),
+                   lambda y, f, n, s: tuple(np.quantile(
+                       [np.asarray(f)[r][np.asarray(y)[r] == 1].mean()
+                        for r in np.random.default_rng(s).integers(0, len(y), (n, len(y)))], [0.25, 0.75]))],
+    success_message=("Right: with enough cases the bootstrap and the Wilson formula agree. With very few cases "
+                     "prefer Wilson: a bootstrap of 5 cases can only produce 6 different sensitivities."),
+)
+
+EXERCISES = [q1, q2, q3, q4, q5]
