@@ -1,4 +1,4 @@
-"""Unit tests for helpers.data_volume (notebook 04): fast, including bad input."""
+"""Unit tests for helpers.evaluation.learning_curves and what its curves train (SmallCNN, augmentation, parameter counts); fast, including bad input."""
 from __future__ import annotations
 
 import numpy as np
@@ -13,8 +13,9 @@ from sklearn.preprocessing import StandardScaler
 from helpers import architecture, plotting, training
 from helpers.data import records
 from helpers.data.records import make_cohort
-from helpers.evaluation import learning_curves, metrics
+from helpers.evaluation import learning_curves
 from helpers.models import convolutional
+from tests.lesson_cells import lesson_namespace
 
 
 @pytest.fixture(scope="module")
@@ -141,6 +142,51 @@ def test_sklearn_fit_predict_flattens_images_and_rejects_non_callables():
         learning_curves.sklearn_fit_predict(LogisticRegression())
 
 
+def test_draws_depend_only_on_seed_size_and_repeat():
+    x, y = _toy_pool()
+    xt, yt = _toy_pool(300, seed=1)
+    both = learning_curves.learning_curve({"m": _first_column}, x, y, xt, yt, [20, 80], repeats=2, seed=5)
+    alone = learning_curves.learning_curve({"m": _first_column}, x, y, xt, yt, [80], repeats=2, seed=5)
+    assert list(both[both["n_train"] == 80]["draw_id"]) == list(alone["draw_id"])
+    other = learning_curves.learning_curve({"m": _first_column}, x, y, xt, yt, [80], repeats=2, seed=6)
+    assert set(other["draw_id"]).isdisjoint(alone["draw_id"]), "another seed, other draws"
+
+
+def test_notebook_learning_curve_agrees_with_the_helper():
+    from sklearn.metrics import roc_auc_score as auc
+
+    lesson = lesson_namespace("04_data_volume.ipynb", "a learning curve",
+                              {"np": np, "pd": pd, "learning_curves": learning_curves, "roc_auc_score": auc})
+    x, y = _toy_pool()
+    xt, yt = _toy_pool(300, seed=1)
+    models = lambda: {"first column": _first_column,  # noqa: E731
+                      "logistic": learning_curves.sklearn_fit_predict(lambda s: LogisticRegression(C=0.1)),
+                      "mlp": learning_curves.sklearn_fit_predict(
+                          lambda s: MLPClassifier((4,), max_iter=30, random_state=s), seed=3)}
+    mine = lesson["learning_curve"](models(), x, y, xt, yt, [20, 80], repeats=3, seed=11)
+    helper = learning_curves.learning_curve(models(), x, y, xt, yt, [20, 80], repeats=3, seed=11)
+    columns = ["model", "n_train", "repeat", "auc"]
+    pd.testing.assert_frame_equal(mine[columns], helper[columns], check_dtype=False)
+
+
+def test_run_seed_pairs_runs_on_the_same_training_set():
+    x, y = _toy_pool()
+    assert learning_curves.run_seed(0, x[:50], y[:50]) == learning_curves.run_seed(0, x[:50].copy(), y[:50].copy())
+    assert learning_curves.run_seed(0, x[:50], y[:50]) != learning_curves.run_seed(0, x[1:51], y[1:51])
+    assert learning_curves.run_seed(0, x[:50], y[:50]) != learning_curves.run_seed(1, x[:50], y[:50])
+    assert 0 <= learning_curves.run_seed(10**6, x, y) < 2**31
+    with pytest.raises(ValueError, match="seed"):
+        learning_curves.run_seed(-1, x, y)
+
+
+def test_sklearn_fit_predict_keeps_its_fitted_models():
+    x, y = _toy_pool()
+    fit_predict = learning_curves.sklearn_fit_predict(lambda s: MLPClassifier((3,), max_iter=5, random_state=s))
+    first = fit_predict(x[:60], y[:60], x)
+    again = fit_predict(x[:60], y[:60], x)
+    assert len(fit_predict.fitted) == 2 and np.array_equal(first, again), "same training set, same seed, same model"
+
+
 def _curve_frame() -> pd.DataFrame:
     rows = []
     for n, auc in [(10, 0.60), (100, 0.75), (1000, 0.79)]:
@@ -226,43 +272,6 @@ def test_dihedral_augment_bad_input():
         training.dihedral_augment(np.zeros((2, 4, 4, 1)), np.zeros(3))
 
 
-# --- rare outcomes --------------------------------------------------------------------------------
-
-def test_operating_point_counts():
-    y = np.array([1, 1, 0, 0, 0, 0, 0, 0, 0, 0])
-    s = np.array([0.9, 0.2, 0.8, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1])
-    point = metrics.operating_point(y, s, 0.5)
-    assert point["sensitivity"] == 0.5 and point["precision"] == 0.5
-    assert point["specificity"] == pytest.approx(7 / 8) and point["accuracy"] == pytest.approx(0.8)
-    assert point["flagged"] == 200 and point["cases_missed"] == 100 and point["false_alarms"] == 100
-    assert np.isnan(metrics.operating_point(y, s, 0.95)["precision"]), "nobody flagged: precision undefined"
-
-
-def test_operating_point_bad_input():
-    y = np.array([1, 0, 0])
-    with pytest.raises(ValueError, match="shape"):
-        metrics.operating_point(y, np.zeros(4), 0.5)
-    with pytest.raises(ValueError, match="both classes"):
-        metrics.operating_point(np.zeros(3, int), np.zeros(3), 0.5)
-    with pytest.raises(TypeError, match="threshold"):
-        metrics.operating_point(y, np.zeros(3), "0.5")
-
-
-def test_threshold_for_sensitivity():
-    y = np.array([1, 1, 1, 1, 0, 0])
-    s = np.array([0.9, 0.7, 0.4, 0.2, 0.5, 0.1])
-    assert metrics.threshold_for_sensitivity(y, s, 0.5) == 0.7
-    assert metrics.threshold_for_sensitivity(y, s, 0.75) == 0.4
-    assert metrics.threshold_for_sensitivity(y, s, 1.0) == 0.2
-    assert metrics.threshold_for_sensitivity(y, s, 0.01) == 0.9
-    with pytest.raises(ValueError, match="no positive"):
-        metrics.threshold_for_sensitivity(np.zeros(3, int), np.zeros(3), 0.5)
-    with pytest.raises(ValueError, match="target"):
-        metrics.threshold_for_sensitivity(y, s, 1.5)
-    with pytest.raises(ValueError, match="shape"):
-        metrics.threshold_for_sensitivity(y, s[:3], 0.5)
-
-
 # --- the small CNN (TensorFlow: a few seconds) ----------------------------------------------------
 
 @pytest.fixture(scope="module")
@@ -340,3 +349,29 @@ def test_cnn_fit_predict_modes(cnn, scans):
         learning_curves.cnn_fit_predict(object(), steps=2)
     with pytest.raises(ValueError, match="validation_fraction"):
         learning_curves.cnn_fit_predict(cnn, steps=2, validation_fraction=1.0)
+
+
+def test_cnn_fit_predict_steps_per_size_and_run_records(cnn, scans):
+    x, y = scans["images"], scans["labels"]
+    fit_predict = learning_curves.cnn_fit_predict(cnn, steps=lambda n: n // 10, seed=2, l2=1e-2)
+    first = fit_predict(x[:20], y[:20], x[20:])
+    fit_predict(x[:40], y[:40], x[40:])
+    assert [run["steps"] for run in fit_predict.runs] == [2, 4]
+    assert [run["n_train"] for run in fit_predict.runs] == [20, 40]
+    assert fit_predict.runs[0]["kernel_norm"] > 0
+    again = learning_curves.cnn_fit_predict(cnn, steps=lambda n: n // 10, seed=2, l2=1e-2)(x[:20], y[:20], x[20:])
+    assert np.array_equal(first, again), "the same training set gets the same start and the same batches"
+    with pytest.raises(ValueError, match="steps"):
+        learning_curves.cnn_fit_predict(cnn, steps=lambda n: 0)(x[:20], y[:20], x[20:])
+    with pytest.raises(ValueError, match="steps"):
+        learning_curves.cnn_fit_predict(cnn, steps=0)
+
+
+def test_small_cnn_kernel_norm_and_l2_shrinks_it(cnn, scans):
+    kernels = [layer.kernel.numpy() for layer in cnn.reset(5).model.layers if hasattr(layer, "kernel")]
+    assert cnn.kernel_norm() == pytest.approx(np.sqrt(sum(np.sum(k ** 2) for k in kernels)), rel=1e-5)
+    x, y = scans["images"], scans["labels"]
+    cnn.reset(5).fit(x, y, steps=30, seed=1)
+    plain = cnn.kernel_norm()
+    cnn.reset(5).fit(x, y, steps=30, seed=1, l2=0.1)
+    assert cnn.kernel_norm() < plain, "an L2 penalty shrinks the kernels"
