@@ -31,7 +31,7 @@ q1 = Exercise(
     title="Exercise 1 (the price of the gates)",
     checker=_check_q1,
     hint_text="A SimpleRNN has W (features x units), U (units x units) and b (units). "
-              "An LSTM has one such set per gate, and it has 4 gates.",
+              "An LSTM has one such set per block, and section 3 showed four blocks side by side.",
     key="nb03_q1",
     wrong_answers=[1088, 4224, 3360, "4352"],
     success_message=f"Yes: {LSTM_PARAMETERS} parameters, four times a SimpleRNN of the same width. "
