@@ -15,7 +15,7 @@ Modules, each named by what it is (import what a notebook needs, e.g.
 - ``models``: network builders (convolutional, recurrent) and batched inference;
 - ``training``: quiet Keras training, class and group weights, augmentation, training recipes;
 - ``evaluation``: metrics, calibration, subgroups, learning_curves, attribution;
-- ``architecture``, ``activations``, ``plotting``, ``validation``: small shared tools;
+- ``architecture``, ``plotting``, ``validation``: small shared tools;
 - ``exercises``: the ``check()`` / ``hint()`` / ``solution()`` checkers; ``solutions``: worked answers.
 
 Importing this package is cheap: TensorFlow is imported by :func:`setup`, after the environment
