@@ -100,6 +100,15 @@ def plot_learning_curves(curve: pd.DataFrame, ax: Any = None, *, ceiling: float 
 GROUP_HATCHES = ("", "//", "..", "xx")
 GROUP_MARKERS = ("o", "s", "^", "D")
 
+#: How metric columns (``MetricFrame`` names) are written on figures.
+METRIC_NAMES = {"ppv": "PPV", "roc_auc": "ROC-AUC", "false_positive_rate": "false-positive rate",
+                "true_positive_rate": "true-positive rate", "calibration_gap": "calibration gap"}
+
+
+def metric_name(metric: str) -> str:
+    """The name of a metric column as a reader expects it (``"roc_auc"`` -> ``"ROC-AUC"``)."""
+    return METRIC_NAMES.get(metric, metric.replace("_", " "))
+
 
 def plot_metrics_by_group(table: pd.DataFrame, metrics: Sequence[str], axes, title: str):
     """One small bar panel per metric (one quantity per axis), one bar per row of ``table`` (e.g. per group).
@@ -125,19 +134,24 @@ def plot_metrics_by_group(table: pd.DataFrame, metrics: Sequence[str], axes, tit
                       hatch=[GROUP_HATCHES[i % len(GROUP_HATCHES)] for i in range(len(names))])
         ax.bar_label(bars, fmt="%.2f", fontsize=8, padding=1)
         ax.set_ylim(0, 1.1)
-        label(ax, metric.replace("_", " "), table.index.name or "", f"{metric.replace('_', ' ')} (0-1)")
+        label(ax, metric_name(metric), table.index.name or "", f"{metric_name(metric)} (0-1)")
     axes[0].get_figure().suptitle(title, fontweight="bold", fontsize=11)
     return axes
 
 
 def plot_strategy_comparison(comparison: pd.DataFrame, axes, titles: Sequence[str]):
-    """Three panels of horizontal bars, one row per strategy: sensitivity and false-positive rate per group, accuracy.
+    """Three dot-plot panels, one row per strategy: sensitivity and false-positive rate per group, accuracy.
 
     Args:
         comparison: the table of :func:`helpers.evaluation.subgroups.compare_decisions`.
         axes: three matplotlib Axes sharing their y axis (the strategies).
         titles: three titles, each saying what to notice in its panel.
+
+    Each panel's x axis spans its own data, so differences of a few points stay visible; the values
+    are dots (labelled with their value), not bars, whose length would suggest a distance from 0.
     """
+    from matplotlib.ticker import MaxNLocator
+
     check_frame("comparison", comparison, ("sensitivity_A", "sensitivity_B", "false_positive_rate_A",
                                            "false_positive_rate_B", "accuracy"))
     axes = np.atleast_1d(axes).ravel()
@@ -145,22 +159,30 @@ def plot_strategy_comparison(comparison: pd.DataFrame, axes, titles: Sequence[st
         raise ValueError("axes and titles must each hold three entries")
     strategies = list(comparison.index)[::-1]  # the first strategy on top
     rows = np.arange(len(strategies))
-    for ax, metric, title in zip(axes[:2], ("sensitivity", "false_positive_rate"), titles):
-        for index, (group, offset) in enumerate([("A", 0.2), ("B", -0.2)]):
-            values = comparison.loc[strategies, f"{metric}_{group}"].to_numpy(dtype=float)
-            bars = ax.barh(rows + offset, values, height=0.4, color=PALETTE[index],
-                           hatch=GROUP_HATCHES[index], label=f"group {group}")
-            ax.bar_label(bars, fmt="%.2f", fontsize=8, padding=2)
-        ax.set_xlim(0, 1.15)
-        label(ax, title, f"{metric.replace('_', ' ')} (0-1)", "")
-    bars = axes[2].barh(rows, comparison.loc[strategies, "accuracy"].to_numpy(dtype=float), height=0.5,
-                        color=PALETTE[2], label="all patients")
-    axes[2].bar_label(bars, fmt="%.3f", fontsize=8, padding=2)
-    axes[2].set_xlim(0, 1.15)
-    label(axes[2], titles[2], "overall accuracy (0-1)", "")
+    by_group = [(f"{{}}_{group}", f"group {group}", PALETTE[i], GROUP_MARKERS[i], offset)
+                for i, (group, offset) in enumerate([("A", 0.2), ("B", -0.2)])]
+    panels = [("sensitivity", by_group, "%.2f"), ("false_positive_rate", by_group, "%.2f"),
+              ("accuracy", [("{}", "all patients", PALETTE[2], "D", 0.0)], "%.3f")]
+    for ax, (metric, series, fmt), title in zip(axes, panels, titles):
+        shown = []
+        for column, name, colour, marker, offset in series:
+            values = comparison.loc[strategies, column.format(metric)].to_numpy(dtype=float)
+            ax.scatter(values, rows + offset, s=45, color=colour, marker=marker, label=name, zorder=3)
+            for value, row in zip(values, rows + offset):
+                ax.annotate(fmt % value, (value, row), xytext=(6, 0), textcoords="offset points",
+                            va="center", fontsize=8)
+            shown.append(values)
+        low, high = float(np.min(shown)), float(np.max(shown))
+        span = max(high - low, 0.02)
+        ax.set_xlim(low - 0.15 * span, high + 0.4 * span)  # room on the right for the value labels
+        ax.xaxis.set_major_locator(MaxNLocator(4))
+        label(ax, title, f"{metric_name(metric) if metric != 'accuracy' else 'overall accuracy'} "
+              "\n(axis zoomed to the data, not from 0)", "")
     axes[0].set_yticks(rows, strategies)
-    axes[0].legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=2)
+    axes[0].set_ylim(-0.6, len(strategies) - 0.4)
+    axes[0].legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.22), ncol=2)
     return axes
+
 
 
 def plot_calibration(cal: pd.DataFrame, ax, title: str, what: str = "event"):

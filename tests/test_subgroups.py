@@ -139,7 +139,8 @@ def test_plot_metrics_by_group_one_panel_per_metric(triage):
     fig, axes = plt.subplots(1, 2)
     plotting.plot_metrics_by_group(table, ["sensitivity", "roc_auc"], axes, "title")
     assert fig.get_suptitle() == "title"
-    assert [ax.get_ylabel() for ax in axes] == ["sensitivity (0-1)", "roc auc (0-1)"], "one quantity per axis"
+    assert [ax.get_ylabel() for ax in axes] == ["sensitivity (0-1)", "ROC-AUC (0-1)"], "one quantity per axis"
+    assert [ax.get_title() for ax in axes] == ["sensitivity", "ROC-AUC"], "metric names as a reader writes them"
     assert {patch.get_hatch() or "" for patch in axes[0].patches} == {"", "//"}, "groups differ in hatch too"
     with pytest.raises(ValueError, match="missing"):
         plotting.plot_metrics_by_group(table, ["no_such_metric"], axes[0], "title")
@@ -156,6 +157,14 @@ def test_plot_strategy_comparison_draws_three_panels():
     plotting.plot_strategy_comparison(comparison, axes, ["a", "b", "c"])
     assert [ax.get_title() for ax in axes] == ["a", "b", "c"]
     assert [t.get_text() for t in axes[0].get_yticklabels()] == ["all", "x"]
+    assert not any(ax.patches for ax in axes), "dots, not bars: the axes do not start at 0"
+    for ax, columns in zip(axes, [["sensitivity_A", "sensitivity_B"],
+                                  ["false_positive_rate_A", "false_positive_rate_B"], ["accuracy"]]):
+        values, (low, high) = comparison[columns].to_numpy(), ax.get_xlim()
+        assert "zoomed" in ax.get_xlabel(), "a zoomed axis says so"
+        assert low < values.min() and values.max() < high < values.max() + (values.max() - values.min()), (
+            "each axis spans its own data, with room for the value labels")
+    assert "false-positive rate" in axes[1].get_xlabel()
     with pytest.raises(ValueError):
         plotting.plot_strategy_comparison(comparison, axes[:2], ["a", "b"])
     plt.close(fig)

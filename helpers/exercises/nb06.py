@@ -155,8 +155,7 @@ def _wrong_lowest_risk(y_true, risk, groups, target):  # reaches every target, f
 q3 = Exercise(
     title="Exercise 3 (one threshold per group, the same sensitivity for both)",
     checker=_check_q3,
-    hint_text=("threshold_for_sensitivity already does the work for one set of patients. How can you "
-               "hand it one group's patients at a time?"),
+    hint_text="Which patients should each group's threshold be computed on?",
     key="nb06_q3",
     wrong_answers=[_wrong_one_shared_threshold, _wrong_lowest_risk],
     success_message=("Correct: group B's threshold comes out lower, because the model gives B's sick "
