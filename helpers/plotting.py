@@ -180,7 +180,7 @@ def plot_strategy_comparison(comparison: pd.DataFrame, axes, titles: Sequence[st
               "\n(axis zoomed to the data, not from 0)", "")
     axes[0].set_yticks(rows, strategies)
     axes[0].set_ylim(-0.6, len(strategies) - 0.4)
-    axes[0].legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.22), ncol=2)
+    axes[0].legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.36), ncol=2)
     return axes
 
 

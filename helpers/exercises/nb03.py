@@ -67,8 +67,8 @@ def _check_q2(answer):
 q2 = Exercise(
     title="Exercise 2 (how far open must the forget gate be?)",
     checker=_check_q2,
-    hint_text="If nothing else changes the cell, after 100 steps a fraction sigmoid(b)**100 of it is "
-              "left. Solve sigmoid(b)**100 = 0.01 for the gate value p first, then b = log(p / (1 - p)).",
+    hint_text="Work backwards: which gate value keeps 1 % of the memory after 100 steps? "
+              "Then undo the sigmoid.",
     key="nb03_q2",
     wrong_answers=[1.0, 0.955, 5.0, 2.0],
     success_message=f"Yes: b = {FORGET_BIAS:.2f}, a gate of {FORGET_PROBABILITY:.3f}. Keras' default "
@@ -96,14 +96,14 @@ def _check_q3(answer):
     if abs(answer - 2 * HEART_RATE) < 1.0 or abs(answer - HEART_RATE / 2) < 1.0:
         raise AssertionError("Off by a factor of two: check the sampling rate you used (50 samples per second).")
     assert abs(answer - HEART_RATE) < 0.5, (
-        "Average the RR intervals in samples, divide by 50 samples/s to get seconds per beat, "
-        "and convert to beats per minute (60 / seconds per beat).")
+        f"{answer:g} beats/min is not it yet. Follow the units: from samples between peaks, to seconds "
+        "per beat, to beats per minute.")
 
 
 q3 = Exercise(
     title="Exercise 3 (heart rate from sample indices)",
     checker=_check_q3,
-    hint_text="RR interval (s) = difference of R-peak indices / sampling rate (Hz); heart rate = 60 / RR.",
+    hint_text="Start from the gaps between the peaks: what unit are they in?",
     key="nb03_q3",
     wrong_answers=[39.67, 1.26, 151.3, 37.8],
     success_message=f"Yes: about {HEART_RATE:.1f} beats/min. A model that was trained at 50 Hz and is "
@@ -143,8 +143,7 @@ def _check_q4(answer):
 q4 = Exercise(
     title="Exercise 4 (gradient clipping by norm)",
     checker=_check_q4,
-    hint_text="norm = np.linalg.norm(gradient). If norm > max_norm, multiply the gradient by "
-              "max_norm / norm; otherwise return it unchanged.",
+    hint_text="What does dividing a vector by its own length give? Only shrink when you must.",
     key="nb03_q4",
     wrong_answers=[
         lambda gradient, max_norm: np.clip(gradient, -max_norm, max_norm),
