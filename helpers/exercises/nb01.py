@@ -123,7 +123,8 @@ q3 = Exercise(
     hint_text="Where is the sigmoid's slope largest, and how large is it there? Section 2's figure shows it.",
     key="nb01_q3",
     wrong_answers=[0.25, 1.0, 0.25 * 5],
-    success_message="At most about 0.001: a gradient crossing five sigmoid layers keeps at most a thousandth of its size.",
+    success_message=("At most about 0.001: the five sigmoid slopes together scale a gradient by at most a thousandth. "
+                     "The weights multiply it too, and large weights can make up part of that loss (section 2)."),
 )
 
 EXERCISES = [q1, q2, q3]
