@@ -64,3 +64,33 @@ def test_n_parameters_of_sklearn_and_keras_models():
     assert architecture.n_parameters(model) == 4
     with pytest.raises(TypeError, match="cannot count"):
         architecture.n_parameters(object())
+
+
+# --- dense parameter counts; parameters of fitted scikit-learn models --------------------------
+
+def test_dense_parameter_count_of_the_fcnn_and_bad_layers():
+    assert architecture.dense_parameter_count((10, 32, 16, 1)) == 11 * 32 + 33 * 16 + 17 == 897
+    assert architecture.dense_parameter_count([576, 1]) == 577
+    with pytest.raises(ValueError, match="at least one layer"):
+        architecture.dense_parameter_count((10,))
+    with pytest.raises(ValueError, match="at least 1"):
+        architecture.dense_parameter_count((10, 0, 1))
+    with pytest.raises(TypeError, match="int"):
+        architecture.dense_parameter_count((10, 2.5, 1))
+
+
+def test_n_parameters_of_fitted_models():
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.neural_network import MLPClassifier
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    rng = np.random.default_rng(0)
+    y = (rng.random(400) < 0.3).astype(int)
+    x = np.column_stack([y + rng.normal(0, 1, 400), rng.normal(0, 1, 400)])
+    assert architecture.n_parameters(LogisticRegression().fit(x, y)) == 3
+    mlp = MLPClassifier((5,)).partial_fit(x, y, classes=[0, 1])
+    assert architecture.n_parameters(mlp) == architecture.dense_parameter_count((2, 5, 1))
+    assert architecture.n_parameters(make_pipeline(StandardScaler(), LogisticRegression()).fit(x, y)) == 3
+    with pytest.raises(TypeError, match="fitted"):
+        architecture.n_parameters(LogisticRegression())

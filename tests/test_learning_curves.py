@@ -1,4 +1,4 @@
-"""Unit tests for helpers.evaluation.learning_curves and what its curves train (SmallCNN, augmentation, parameter counts); fast, including bad input."""
+"""Unit tests for helpers.evaluation.learning_curves and the SmallCNN its curves train; fast, including bad input."""
 from __future__ import annotations
 
 import numpy as np
@@ -7,59 +7,11 @@ import pytest
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import roc_auc_score
 from sklearn.neural_network import MLPClassifier
-from sklearn.pipeline import make_pipeline
-from sklearn.preprocessing import StandardScaler
 
-from helpers import architecture, plotting, training
-from helpers.data import records
-from helpers.data.records import make_cohort
+from helpers import architecture, plotting
 from helpers.evaluation import learning_curves
 from helpers.models import convolutional
 from tests.lesson_cells import lesson_namespace
-
-
-@pytest.fixture(scope="module")
-def cohort() -> pd.DataFrame:
-    return make_cohort(3000, seed=3)
-
-
-# --- tabular data ---------------------------------------------------------------------------------
-
-def test_ehr_features_shapes_and_coding(cohort):
-    x, y = records.features(cohort)
-    assert x.shape == (3000, len(records.FEATURES)) and tuple(x.columns) == records.FEATURES
-    assert (x.dtypes == float).all()
-    assert y.shape == (3000,) and set(np.unique(y)) <= {0, 1}
-    sex = x["is_male"].to_numpy()
-    assert set(np.unique(sex)) == {0.0, 1.0}
-    assert np.array_equal(sex == 1, cohort["sex"].to_numpy() == "M")
-
-
-def test_ehr_features_bad_input(cohort):
-    with pytest.raises(TypeError, match="DataFrame"):
-        records.features(cohort.to_numpy())
-    with pytest.raises(ValueError, match="glucose"):
-        records.features(cohort.drop(columns=["glucose"]))
-
-
-def test_rare_outcome_hits_the_prevalence(cohort):
-    y = records.rare_outcome(cohort, 0.05, seed=1)
-    assert y.shape == (len(cohort),) and y.dtype == np.int64
-    assert 0.035 < y.mean() < 0.065
-    assert np.array_equal(y, records.rare_outcome(cohort, 0.05, seed=1)), "same seed, same labels"
-    # The same risk factors: cases are older on average.
-    assert cohort["age"][y == 1].mean() > cohort["age"][y == 0].mean() + 3
-
-
-@pytest.mark.parametrize("prevalence", [0, 1, 1.5, -0.1])
-def test_rare_outcome_rejects_bad_prevalence(cohort, prevalence):
-    with pytest.raises(ValueError, match="prevalence"):
-        records.rare_outcome(cohort, prevalence)
-
-
-def test_rare_outcome_rejects_non_numbers(cohort):
-    with pytest.raises(TypeError, match="prevalence"):
-        records.rare_outcome(cohort, "2%")
 
 
 # --- learning curves ------------------------------------------------------------------------------
@@ -225,51 +177,6 @@ def test_plot_learning_curves_draws_labelled_axes():
     plt.close("all")
     with pytest.raises(TypeError):
         plotting.plot_learning_curves(pd.DataFrame({"x": [1]}))
-
-
-# --- parameters -----------------------------------------------------------------------------------
-
-def test_dense_parameter_count():
-    assert architecture.dense_parameter_count((10, 32, 16, 1)) == 11 * 32 + 33 * 16 + 17 == 897
-    assert architecture.dense_parameter_count([576, 1]) == 577
-    with pytest.raises(ValueError, match="at least one layer"):
-        architecture.dense_parameter_count((10,))
-    with pytest.raises(ValueError, match="at least 1"):
-        architecture.dense_parameter_count((10, 0, 1))
-    with pytest.raises(TypeError, match="int"):
-        architecture.dense_parameter_count((10, 2.5, 1))
-
-
-def test_n_parameters_of_fitted_models():
-    x, y = _toy_pool()
-    assert architecture.n_parameters(LogisticRegression().fit(x, y)) == 3
-    mlp = MLPClassifier((5,)).partial_fit(x, y, classes=[0, 1])
-    assert architecture.n_parameters(mlp) == architecture.dense_parameter_count((2, 5, 1))
-    assert architecture.n_parameters(make_pipeline(StandardScaler(), LogisticRegression()).fit(x, y)) == 3
-    with pytest.raises(TypeError, match="fitted"):
-        architecture.n_parameters(LogisticRegression())
-
-
-# --- augmentation ---------------------------------------------------------------------------------
-
-def test_dihedral_augment_makes_eight_distinct_label_keeping_copies():
-    image = np.arange(16, dtype=np.float32).reshape(1, 4, 4, 1)
-    copies, labels = training.dihedral_augment(np.concatenate([image, image + 100]), np.array([1, 0]))
-    assert copies.shape == (16, 4, 4, 1) and copies.dtype == np.float32
-    assert labels.tolist() == [1, 0] * 8
-    assert np.array_equal(copies[0], image[0]), "originals come first"
-    firsts = {copies[k].tobytes() for k in range(0, 16, 2)}
-    assert len(firsts) == 8, "an asymmetric image has 8 different turns and mirrors"
-    assert all(sorted(c.ravel()) == list(range(16)) for c in copies[::2]), "pixels are moved, never changed"
-
-
-def test_dihedral_augment_bad_input():
-    with pytest.raises(ValueError, match="square"):
-        training.dihedral_augment(np.zeros((2, 4, 5, 1)), np.zeros(2))
-    with pytest.raises(ValueError, match="square"):
-        training.dihedral_augment(np.zeros((4, 4, 1)), np.zeros(4))
-    with pytest.raises(ValueError, match="labels"):
-        training.dihedral_augment(np.zeros((2, 4, 4, 1)), np.zeros(3))
 
 
 # --- the small CNN (TensorFlow: a few seconds) ----------------------------------------------------

@@ -53,3 +53,47 @@ def test_check_cohort_and_features_reject_bad_input(cohort):
         records.check_cohort(cohort, min_rows=2000)
     with pytest.raises(ValueError, match="risk-factor"):
         records.true_risk_logit(cohort.drop(columns="glucose"))
+
+
+# --- features and rare outcomes on 3,000 patients -------------------------------------------------
+
+@pytest.fixture(scope="module")
+def cohort_3000() -> pd.DataFrame:
+    return records.make_cohort(3000, seed=3)
+
+
+def test_ehr_features_shapes_and_coding(cohort_3000):
+    x, y = records.features(cohort_3000)
+    assert x.shape == (3000, len(records.FEATURES)) and tuple(x.columns) == records.FEATURES
+    assert (x.dtypes == float).all()
+    assert y.shape == (3000,) and set(np.unique(y)) <= {0, 1}
+    sex = x["is_male"].to_numpy()
+    assert set(np.unique(sex)) == {0.0, 1.0}
+    assert np.array_equal(sex == 1, cohort_3000["sex"].to_numpy() == "M")
+
+
+def test_ehr_features_bad_input(cohort_3000):
+    with pytest.raises(TypeError, match="DataFrame"):
+        records.features(cohort_3000.to_numpy())
+    with pytest.raises(ValueError, match="glucose"):
+        records.features(cohort_3000.drop(columns=["glucose"]))
+
+
+def test_rare_outcome_hits_the_prevalence(cohort_3000):
+    y = records.rare_outcome(cohort_3000, 0.05, seed=1)
+    assert y.shape == (len(cohort_3000),) and y.dtype == np.int64
+    assert 0.035 < y.mean() < 0.065
+    assert np.array_equal(y, records.rare_outcome(cohort_3000, 0.05, seed=1)), "same seed, same labels"
+    # The same risk factors: cases are older on average.
+    assert cohort_3000["age"][y == 1].mean() > cohort_3000["age"][y == 0].mean() + 3
+
+
+@pytest.mark.parametrize("prevalence", [0, 1, 1.5, -0.1])
+def test_rare_outcome_rejects_bad_prevalence(cohort_3000, prevalence):
+    with pytest.raises(ValueError, match="prevalence"):
+        records.rare_outcome(cohort_3000, prevalence)
+
+
+def test_rare_outcome_rejects_non_numbers(cohort_3000):
+    with pytest.raises(TypeError, match="prevalence"):
+        records.rare_outcome(cohort_3000, "2%")

@@ -32,3 +32,35 @@ def test_no_hand_written_map_or_notebook_numbers_of_planned_notebooks():
         for number in planned:
             assert not re.search(rf"notebook {number}\b", source), (
                 f"markdown names planned notebook {number}: refer to it by topic, its number may change")
+
+
+def _code_cell_defining(name: str) -> str:
+    cells = [source for source in _cells("code") if f"def {name}(" in source]
+    assert len(cells) == 1, f"notebook 00 should define {name} in one code cell"
+    return cells[0]
+
+
+def test_the_beat_finder_finds_the_generators_beats():
+    import numpy as np
+
+    from helpers.data import signals
+
+    scope: dict = {"np": np}
+    exec(compile(_code_cell_defining("beat_times"), "notebook 00, beat_times", "exec"), scope)  # noqa: S102
+    strips = signals.make_ecg_windows(45, seconds=10.0, sampling_rate=250, noise_mv=0.0, wander_mv=0.0, seed=3)
+    for x, rhythm, marked, rate in zip(strips["signals"][..., 0], strips["labels"], strips["abnormal_index"],
+                                       strips["heart_rate_bpm"]):
+        beats = scope["beat_times"](x, fs=250)
+        assert np.all(np.diff(beats) > 0.25), "beats are at least 0.25 s apart"
+        if rhythm == signals.ECTOPIC:
+            assert np.min(np.abs(beats - marked / 250)) < 0.02, "the ectopic beat should be found where it was placed"
+        elif rhythm == signals.NORMAL:
+            assert abs(np.mean(np.diff(beats)) - 60 / rate) < 0.06 * 60 / rate, "sinus intervals should match the rate"
+
+
+def test_the_notes_cell_and_exercise_4_negate_fever_the_same_way():
+    from helpers.exercises import nb00
+
+    notes_cells = [source for source in _cells("code") if "negated = " in source]
+    assert len(notes_cells) == 1 and nb00._NEGATED_FEVER.pattern in notes_cells[0], (
+        "cell 'negated = ...' of notebook 00 and exercise 4's label should use the same negation phrases")
