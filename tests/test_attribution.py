@@ -10,7 +10,6 @@ os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
 
 from pathlib import Path
 
-import nbformat
 import numpy as np
 import pytest
 
@@ -19,8 +18,7 @@ from helpers.evaluation import attribution
 from helpers.models import convolutional, inference, recurrent
 
 NOTEBOOK = Path(__file__).resolve().parent.parent / "notebooks" / "07_interpretability.ipynb"
-LESSON_MARKERS = ("# Lesson code: the score before the sigmoid", "# Lesson code: saliency",
-                  "# Lesson code: Grad-CAM", "# Lesson code: integrated gradients")
+LESSON_MARKERS = ("the score before the sigmoid", "saliency", "Grad-CAM", "integrated gradients")
 
 
 @pytest.fixture(scope="module")
@@ -225,15 +223,11 @@ def lesson(keras):
     """The namespace left by exec-ing notebook 07's `# Lesson code:` cells (with the notebook's imports)."""
     import tensorflow as tf
 
-    namespace = {"np": np, "tf": tf, "keras": keras}
-    found = []
-    for cell in nbformat.read(NOTEBOOK, as_version=4).cells:
-        first_line = cell.source.split("\n", 1)[0].strip()
-        if cell.cell_type == "code" and first_line.startswith("# Lesson code:"):
-            exec(compile(cell.source, f"{NOTEBOOK.name}: {first_line}", "exec"), namespace)  # noqa: S102
-            found.append(first_line)
+    from tests.lesson_cells import lesson_markers, lesson_namespace
+
+    found = lesson_markers(NOTEBOOK.name)
     assert sorted(found) == sorted(LESSON_MARKERS), f"notebook 07's lesson cells changed: found {found}"
-    return namespace
+    return lesson_namespace(NOTEBOOK.name, found, {"np": np, "tf": tf, "keras": keras})
 
 
 @pytest.fixture(scope="module")

@@ -5,14 +5,14 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+
+from tests.lesson_cells import lesson_namespace
 from sklearn.impute import SimpleImputer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
-import nbformat
 
-from helpers import ROOT
 from helpers.data import faults, records
 from helpers.data.records import make_cohort
 from helpers.evaluation import metrics
@@ -300,23 +300,11 @@ def test_score_checks_reports_kinds_of_your_own(broken):
 
 # --- the notebook's lesson code agrees with the helpers ---------------------------------------
 
-NOTEBOOK = ROOT / "notebooks" / "05_data_quality.ipynb"
-LESSON_CELLS = ("# Lesson code: validation checks", "# Lesson code: repair")
-
-
 @pytest.fixture(scope="module")
 def lesson() -> dict:
-    """The notebook's validation and repair cells, executed in a fresh namespace."""
-    cells = nbformat.read(NOTEBOOK, as_version=4).cells
-    namespace = {"np": np, "pd": pd, "faults": faults, "records": records}
-    for marker in LESSON_CELLS:
-        found = [cell for cell in cells if cell.cell_type == "code" and cell.source.startswith(marker)]
-        assert len(found) == 1, f"notebook 05 needs exactly one code cell starting with {marker!r}"
-        source = found[0].source
-        if marker.endswith("repair"):  # the cell also applies the function to the notebook's data: define only
-            source = source.split("\nrepaired = ")[0]
-        exec(compile(source, f"{NOTEBOOK.name}: {marker}", "exec"), namespace)
-    return namespace
+    """The notebook's validation and repair cells, executed in a fresh namespace (defined, not applied)."""
+    return lesson_namespace("05_data_quality.ipynb", ["validation checks", "repair"],
+                            {"np": np, "pd": pd, "faults": faults, "records": records}, define_only="repaired = ")
 
 
 @pytest.mark.parametrize("seed", [0, 42])

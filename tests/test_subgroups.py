@@ -172,19 +172,10 @@ def test_plot_strategy_comparison_draws_three_panels():
 
 # --- the notebook's lesson cell builds the same MetricFrame as group_metrics ---------------------
 
-LESSON_MARKER = "# Lesson code: MetricFrame"
-
-
 def _lesson_cell_source() -> str:
-    import nbformat
+    from tests.lesson_cells import lesson_source
 
-    from helpers import course
-
-    path = next(entry.path for entry in course.notebooks() if entry.number == "06")
-    cells = [cell for cell in nbformat.read(path, as_version=4).cells
-             if cell.cell_type == "code" and cell.source.startswith(LESSON_MARKER)]
-    assert len(cells) == 1, f"notebook 06 should have exactly one cell starting with {LESSON_MARKER!r}"
-    return cells[0].source
+    return lesson_source("06_bias_and_fairness.ipynb", "MetricFrame")
 
 
 @pytest.mark.parametrize("threshold", [cohorts.TRIAGE_THRESHOLD, 0.5])
