@@ -109,7 +109,8 @@ def youden_threshold(y_true: np.ndarray, scores: np.ndarray) -> float:
     return float(min(thresholds[best], 1.0))
 
 
-def sensitivity_interval(y_true: np.ndarray, flagged: np.ndarray, *, level: float = 0.95) -> tuple[float, float, float]:
+def sensitivity_interval(y_true: np.ndarray, flagged: np.ndarray, *,
+                         level: float = 0.95) -> tuple[float, float, float]:
     """Sensitivity of 0/1 decisions with its Wilson score interval: ``(estimate, low, high)``.
 
     Args:
