@@ -1,4 +1,4 @@
-"""helpers.training: one weighting formula for classes and groups."""
+"""helpers.training: one weighting formula for classes and groups, and label-preserving augmentation."""
 from __future__ import annotations
 
 import numpy as np
