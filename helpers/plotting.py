@@ -81,8 +81,12 @@ def plot_learning_curves(curve: pd.DataFrame, ax: Any = None, *, ceiling: float 
     if ax is None:
         _, ax = plt.subplots(figsize=(7, 4))
     names = list(dict.fromkeys(curve["model"]))
+
+    def sd_band(aucs):  # mean +/- 1 sd, clipped at 1 (no ROC-AUC exceeds it)
+        return aucs.mean() - aucs.std(), min(1.0, aucs.mean() + aucs.std())
+
     sns.lineplot(data=curve, x="n_train", y="auc", hue="model", hue_order=names, style="model",
-                 markers=True, dashes=False, errorbar="sd", palette=list(PALETTE[:len(names)]), ax=ax)
+                 markers=True, dashes=False, errorbar=sd_band, palette=list(PALETTE[:len(names)]), ax=ax)
     if ceiling is not None:
         ax.axhline(ceiling, color="grey", ls=":", lw=1.5, label="best possible (true risk)")
     ax.set_xscale("log")
@@ -92,6 +96,7 @@ def plot_learning_curves(curve: pd.DataFrame, ax: Any = None, *, ceiling: float 
     ax.set_xlabel(f"training-set size ({unit}, log scale)")
     ax.set_ylabel("test ROC-AUC (mean +/- 1 sd over draws)")
     ax.set_title(title)
+    ax.set_ylim(top=min(ax.get_ylim()[1], 1.01))  # a point at 1.0 stays clear of the top spine
     ax.legend(loc="lower right")
     return ax
 
