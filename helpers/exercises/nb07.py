@@ -75,8 +75,8 @@ def _check_pointing(answer) -> None:
             raise AssertionError("The hottest pixel is the one with the *largest* value (np.argmax), "
                                  "not the largest absolute value.")
         assert bool(result) == expected, (
-            "Find the hottest pixel with np.unravel_index(np.argmax(heatmap), heatmap.shape), then look "
-            "it up in the mask.")
+            "np.argmax gives a position in the flattened map: turn it back into a (row, column) pair "
+            "before you look it up in the mask.")
 
 
 q2 = Exercise(
