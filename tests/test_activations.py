@@ -5,26 +5,20 @@ They live only in the notebook (no other notebook uses them), so this test reads
 """
 from __future__ import annotations
 
-import nbformat
 import numpy as np
 import pytest
 
 from helpers import course
-from tests.notebook_utils import NOTEBOOK_DIR
+from tests import lesson_cells
 
-NOTEBOOK = NOTEBOOK_DIR / course.entry("01").file
-MARKER = "# Lesson code:"
+NOTEBOOK = course.entry("01").file
 
 
 def lesson_namespace() -> dict:
     """Run notebook 01's lesson cells, in order, with only NumPy imported; return their names."""
-    cells = [cell.source for cell in nbformat.read(NOTEBOOK, as_version=4).cells
-             if cell.cell_type == "code" and cell.source.startswith(MARKER)]
-    assert len(cells) >= 2, f"notebook 01 should keep its activations in cells starting with {MARKER!r}"
-    namespace: dict = {"np": np}
-    for index, source in enumerate(cells):
-        exec(compile(source, f"notebook 01, lesson cell {index + 1}", "exec"), namespace)  # noqa: S102
-    return namespace
+    markers = lesson_cells.lesson_markers(NOTEBOOK)
+    assert len(markers) >= 2, "notebook 01 should keep its activations in cells starting with '# Lesson code:'"
+    return lesson_cells.lesson_namespace(NOTEBOOK, markers, {"np": np})
 
 
 LESSON = lesson_namespace()

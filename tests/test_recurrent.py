@@ -2,29 +2,20 @@
 lesson code of the recurrent-networks notebook (its NumPy SimpleRNN and LSTM step) against Keras."""
 from __future__ import annotations
 
-import nbformat
 import numpy as np
 import pytest
 
-from helpers import ROOT
 from helpers.data.signals import make_long_memory_task
 from helpers.evaluation import attribution
 from helpers.models import recurrent
+from tests.lesson_cells import lesson_namespace
 
 keras = pytest.importorskip("keras")
 
 
-NOTEBOOK = ROOT / "notebooks" / "03_recurrent_networks.ipynb"
-
-
 def lesson_code(marker: str) -> dict:
-    """Execute the notebook cell whose first line is ``# Lesson code: <marker>``; return its namespace."""
-    cells = [cell for cell in nbformat.read(NOTEBOOK, as_version=4).cells
-             if cell.cell_type == "code" and cell.source.startswith(f"# Lesson code: {marker}")]
-    assert len(cells) == 1, f"{NOTEBOOK.name} should have exactly one cell marked '# Lesson code: {marker}'"
-    namespace = {"np": np}
-    exec(compile(cells[0].source, f"{NOTEBOOK.name}: {marker}", "exec"), namespace)
-    return namespace
+    """Execute notebook 03's cell whose first line is ``# Lesson code: <marker>``; return its namespace."""
+    return lesson_namespace("03_recurrent_networks.ipynb", marker, {"np": np})
 
 
 def test_notebook_simple_rnn_matches_keras():
