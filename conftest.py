@@ -59,7 +59,8 @@ def _bring_loopback_up() -> bool:
 
 def pytest_collection_modifyitems(session, config, items):
     """Kernels need loopback: bring it up in a bare network namespace, or stop at once with the fix."""
-    needs_kernel = any(item.nodeid.split("::")[0].endswith((".ipynb", "test_notebooks_execute.py"))
+    needs_kernel = any(item.nodeid.split("::")[0].endswith((".ipynb", "test_notebooks_execute.py",
+                                                                            "test_instructor_tools.py"))
                        for item in items)
     if not needs_kernel or _loopback_works():
         return
@@ -73,3 +74,13 @@ def pytest_collection_modifyitems(session, config, items):
         "the namespace:\n"
         "    unshare -n sh -c 'ip link set lo up; python3 tasks.py test'\n"
         "Unit tests alone need no loopback: .venv/bin/python -m pytest tests -k 'not notebooks_execute'")
+
+
+@pytest.fixture(scope="session")
+def student_release(tmp_path_factory) -> Path:
+    """A student copy of the course (scripts/release.py), written once per test session."""
+    from scripts.release import write_student_release
+
+    destination = tmp_path_factory.mktemp("student-release") / "course"
+    write_student_release(destination)
+    return destination

@@ -3,6 +3,9 @@
 
     python3 tasks.py lab         set up (first use) and open JupyterLab on the notebooks
     python3 tasks.py test        set up (first use) and run the whole test suite
+    python3 tasks.py student-release DIR   write a copy of the course without worked solutions (instructors)
+    python3 tasks.py grade SUBMISSIONS     grade returned notebooks into grades/ (instructors; --out DIR)
+    python3 tasks.py guide       regenerate the instructor guide, docs/instructor-guide.md (maintainers)
     python3 tasks.py benchmark   time every notebook in a fresh kernel (maintainers)
     python3 tasks.py datasets    regenerate every file in datasets/ and its manifest (maintainers)
 
@@ -63,6 +66,9 @@ def main(argv: list[str]) -> int:
     commands = {
         "lab": ["-m", "jupyterlab", "--notebook-dir", str(ROOT / "notebooks")],
         "test": ["-m", "pytest"],
+        "student-release": [str(ROOT / "scripts" / "release.py")],
+        "grade": [str(ROOT / "scripts" / "grade.py")],
+        "guide": [str(ROOT / "scripts" / "guide.py")],
         "benchmark": [str(ROOT / "scripts" / "benchmark.py")],
         "datasets": [str(ROOT / "scripts" / "make_datasets.py")],
     }
