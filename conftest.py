@@ -22,6 +22,9 @@ os.environ["IPYTHONDIR"] = str(_IPYTHON_DIR)
 os.environ.pop("MPLBACKEND", None)
 os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
 
+# tests/site checks a built course site: `python3 tasks.py site` builds it and then runs them.
+collect_ignore = [] if os.environ.get("DL4H_SITE_NOTEBOOKS") is not None else ["tests/site"]
+
 
 def _loopback_works() -> bool:
     """Whether a TCP connection to 127.0.0.1 succeeds (it fails inside a bare ``unshare -n``)."""

@@ -5,6 +5,7 @@
     python3 tasks.py test        set up (first use) and run the whole test suite
     python3 tasks.py student-release DIR   write a copy of the course without worked solutions (instructors)
     python3 tasks.py grade SUBMISSIONS     grade returned notebooks into grades/ (instructors; --out DIR)
+    python3 tasks.py site        build the course site offline into build/site (instructors; slow: runs all)
     python3 tasks.py guide       regenerate the instructor guide, docs/instructor-guide.md (maintainers)
     python3 tasks.py benchmark   time every notebook in a fresh kernel (maintainers)
     python3 tasks.py datasets    regenerate every file in datasets/ and its manifest (maintainers)
@@ -62,6 +63,17 @@ def ensure_environment() -> Path:
     return python
 
 
+def ensure_site_tools(python: Path) -> None:
+    """Install ``requirements-site.txt`` (Jupyter Book) into ``.venv`` unless that is already done."""
+    stamp, wanted = VENV / ".dl4h-site-installed", (ROOT / "requirements-site.txt").read_bytes()
+    if stamp.exists() and stamp.read_bytes() == wanted:
+        return
+    print("Installing the course-site tools (first time: about a minute) ...", flush=True)
+    subprocess.run([str(python), "-m", "pip", "install", "--disable-pip-version-check", "-q",
+                    "-r", str(ROOT / "requirements-site.txt")], check=True)
+    stamp.write_bytes(wanted)
+
+
 def main(argv: list[str]) -> int:
     commands = {
         "lab": ["-m", "jupyterlab", "--notebook-dir", str(ROOT / "notebooks")],
@@ -69,6 +81,7 @@ def main(argv: list[str]) -> int:
         "student-release": [str(ROOT / "scripts" / "release.py")],
         "grade": [str(ROOT / "scripts" / "grade.py")],
         "guide": [str(ROOT / "scripts" / "guide.py")],
+        "site": [str(ROOT / "scripts" / "site.py")],
         "benchmark": [str(ROOT / "scripts" / "benchmark.py")],
         "datasets": [str(ROOT / "scripts" / "make_datasets.py")],
     }
@@ -76,6 +89,8 @@ def main(argv: list[str]) -> int:
         print(__doc__)
         return 2
     python = ensure_environment()
+    if argv[0] == "site":
+        ensure_site_tools(python)
     return subprocess.call([str(python), *commands[argv[0]], *argv[1:]], cwd=ROOT)
 
 

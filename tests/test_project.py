@@ -11,7 +11,8 @@ def _requirement_lines(path):
 
 
 def test_every_requirement_is_pinned_exactly():
-    for line in _requirement_lines(ROOT / "requirements.txt") + _requirement_lines(ROOT / "requirements-colab.txt"):
+    for line in _requirement_lines(ROOT / "requirements.txt") + _requirement_lines(ROOT / "requirements-colab.txt") \
+            + _requirement_lines(ROOT / "requirements-site.txt"):
         assert re.match(r"^[A-Za-z0-9_.\-\[\]]+==[0-9][^;\s]*(\s*;.*)?$", line), f"not pinned with ==: {line!r}"
 
 
