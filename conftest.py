@@ -11,6 +11,9 @@ import sys
 import tempfile
 from pathlib import Path
 
+from collections import defaultdict
+
+import nbformat
 import pytest
 
 ROOT = Path(__file__).resolve().parent
@@ -79,11 +82,69 @@ def pytest_collection_modifyitems(session, config, items):
         "Unit tests alone need no loopback: .venv/bin/python -m pytest tests -k 'not notebooks_execute'")
 
 
-@pytest.fixture(scope="session")
-def student_release(tmp_path_factory) -> Path:
-    """A student copy of the course (scripts/release.py), written once per test session."""
-    from scripts.release import write_student_release
+_RELEASE: list[Path] = []
 
-    destination = tmp_path_factory.mktemp("student-release") / "course"
-    write_student_release(destination)
-    return destination
+
+def student_release_dir() -> Path:
+    """A student copy of the course (scripts/release.py), written once per test session."""
+    if not _RELEASE:
+        from scripts.release import write_student_release
+
+        destination = Path(tempfile.mkdtemp(prefix="dl4h-student-release-")) / "course"
+        write_student_release(destination)
+        _RELEASE.append(destination)
+    return _RELEASE[0]
+
+
+@pytest.fixture(scope="session")
+def student_release() -> Path:
+    """The session's student copy of the course (see :func:`student_release_dir`)."""
+    return student_release_dir()
+
+
+# --- nbval: one kernel per notebook, in the student copy, every cell twice ------------------------
+# Each notebook is executed by nbval (its asserts are its learning outcomes) in the copy students get,
+# the student release: the kernel starts in that copy's notebooks/ folder, so the setup cell imports
+# that copy's helpers (the last item checks it). After the first pass, every cell runs a second time
+# in the same kernel ("Cell K (second run)"): students re-run cells and whole notebooks. One execution
+# thus serves nbval, the re-run check and the student release. DL4H_ONE_PASS=1 skips the second pass
+# (quicker while writing a notebook; the full suite always runs both).
+from nbval.plugin import IPyNbCell, IPyNbFile, RunningKernel  # noqa: E402
+
+_nbval_collect = IPyNbFile.collect
+
+
+def _collect_twice(self):
+    first = list(_nbval_collect(self))
+    yield from first
+    if os.environ.get("DL4H_ONE_PASS") != "1":
+        for item in first:
+            yield IPyNbCell.from_parent(self, name=f"{item.name} (second run)", cell_num=item.cell_num,
+                                        cell=item.cell, options=item.options)
+    release = student_release_dir()
+    probe = nbformat.v4.new_code_cell(
+        "import helpers as _h, os as _os\n"
+        f"assert _os.path.dirname(_os.path.dirname(_h.__file__)) == {str(release)!r}, _h.__file__")
+    yield IPyNbCell.from_parent(self, name="helpers come from the student copy", cell_num=len(first),
+                                cell=probe, options=defaultdict(bool, check=False))
+
+
+def _setup_in_student_copy(self):
+    """nbval's IPyNbFile.setup, with the kernel started in the student copy's notebooks/ folder."""
+    copy = student_release_dir() / "notebooks" / Path(str(self.fspath)).name
+    if not copy.is_file() or copy.read_bytes() != Path(str(self.fspath)).read_bytes():
+        raise RuntimeError(f"the student copy of {copy.name} is missing or differs from notebooks/")
+    kernel_name = self.nb.metadata.get("kernelspec", {}).get("name", "python")
+    self.kernel = RunningKernel(kernel_name, cwd=str(copy.parent),
+                                startup_timeout=self.config.option.nbval_kernel_startup_timeout)
+    self.setup_sanitize_files()
+
+
+IPyNbFile.collect = _collect_twice
+IPyNbFile.setup = _setup_in_student_copy
+
+
+def pytest_unconfigure(config):
+    """Remove the session's student copy."""
+    for release in _RELEASE:
+        shutil.rmtree(release.parent, ignore_errors=True)
