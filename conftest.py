@@ -66,7 +66,7 @@ def _bring_loopback_up() -> bool:
 def pytest_collection_modifyitems(session, config, items):
     """Kernels need loopback: bring it up in a bare network namespace, or stop at once with the fix."""
     needs_kernel = any(item.nodeid.split("::")[0].endswith((".ipynb", "test_notebooks_execute.py",
-                                                                            "test_instructor_tools.py"))
+                                                                            "test_instructor_tools.py", "test_colab.py"))
                        for item in items)
     if not needs_kernel or _loopback_works():
         return

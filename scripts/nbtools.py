@@ -23,11 +23,18 @@ CLONE_DIR = "/content/" + REPO_SLUG.split("/")[1]
 
 #: The second cell of every notebook, byte for byte (tests/test_notebook_hygiene.py checks it).
 SETUP_CELL = f'''# Setup: the same first cell in every notebook. On Colab it first fetches the course files.
-import os, sys
-if "google.colab" in sys.modules and not os.path.isdir("{CLONE_DIR}"):
-    os.system("git clone -q --depth 1 https://github.com/{REPO_SLUG} {CLONE_DIR} "
-              "&& pip install -q -r {CLONE_DIR}/requirements-colab.txt")
-sys.path.insert(0, "{CLONE_DIR}" if "google.colab" in sys.modules else os.path.abspath(".."))
+import os, subprocess, sys
+COURSE = "{CLONE_DIR}" if "google.colab" in sys.modules else os.path.abspath("..")
+if "google.colab" in sys.modules and not os.path.exists(COURSE + "/.installed"):
+    steps = [("download the course files", f"git clone -q --depth 1 https://github.com/{REPO_SLUG} {{COURSE}}"),
+             ("install the course's extra packages", f"pip install -q -r {{COURSE}}/requirements-colab.txt")]
+    for what, command in steps[1:] if os.path.isdir(COURSE) else steps:
+        run = subprocess.run(command, shell=True, capture_output=True, text=True)
+        if run.returncode:
+            raise RuntimeError(f"Could not {{what}}: {{command.split()[0]}} said {{run.stderr.strip()[-400:]!r}}. "
+                               "Check that this Colab runtime is connected, then run this cell again.")
+    open(COURSE + "/.installed", "w").close()
+sys.path.insert(0, COURSE)
 import helpers
 SEED = helpers.setup()'''
 
