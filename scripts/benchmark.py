@@ -16,6 +16,7 @@ benchmark alone brings it to about 1-1.5 on two cores, and much more means other
 from __future__ import annotations
 
 import argparse
+import ast
 import os
 import platform
 import re
@@ -43,11 +44,16 @@ PEAK_MEMORY_CODE = (
 
 
 def bare_notebook(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
-    """The setup cell plus every top-level import line of ``notebook``."""
+    """The setup cell plus every top-level import statement of ``notebook`` (multi-line ones whole)."""
     imports = []
     for cell in notebook.cells[2:]:
         if cell.cell_type == "code":
-            imports += [line for line in cell.source.splitlines() if re.match(r"(import|from) \S+", line)]
+            try:
+                tree = ast.parse(cell.source)
+            except SyntaxError:   # IPython syntax (%magic): skip the cell
+                continue
+            imports += [ast.get_source_segment(cell.source, node) for node in tree.body
+                        if isinstance(node, (ast.Import, ast.ImportFrom))]
     cells = [notebook.cells[1], nbformat.v4.new_code_cell("\n".join(dict.fromkeys(imports)))]
     return nbformat.v4.new_notebook(cells=cells, metadata=notebook.metadata)
 
