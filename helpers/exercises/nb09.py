@@ -126,13 +126,13 @@ q2 = Exercise(
 
 def _check_q3(function):
     if not callable(function):
-        raise AssertionError("answer should be your function find_identifiers itself (no brackets).")
+        raise AssertionError("answer should be your function find_identifiers_better itself (no brackets).")
     base = contextual_notes.make_context_notes(300, seed=921)
     notes, planted = contextual_notes.plant_identifiers(base["text"].tolist(), seed=922)
     texts = dict(zip(notes["note_id"], notes["text"]))
     spans = {note_id: function(text) for note_id, text in texts.items()}
     if all(found is None for found in spans.values()):
-        raise NotAttempted("Not attempted yet: make find_identifiers return a list of (start, end) pairs.")
+        raise NotAttempted("Not attempted yet: make find_identifiers_better return a list of (start, end) pairs.")
     covered = {}
     for note_id, found in spans.items():
         mask = np.zeros(len(texts[note_id]), bool)
