@@ -6,6 +6,7 @@
     python3 tasks.py student-release DIR   write a copy of the course without worked solutions (instructors)
     python3 tasks.py grade SUBMISSIONS     grade returned notebooks into grades/ (instructors; --out DIR)
     python3 tasks.py site        build the course site offline into build/site (instructors; slow: runs all)
+    python3 tasks.py colab-env   run every notebook in an environment like Colab's (Python 3.13, TF 2.20; maintainers)
     python3 tasks.py guide       regenerate the instructor guide, docs/instructor-guide.md (maintainers)
     python3 tasks.py benchmark   time every notebook in a fresh kernel (maintainers)
     python3 tasks.py datasets    regenerate every file in datasets/ and its manifest (maintainers)
@@ -82,6 +83,7 @@ def main(argv: list[str]) -> int:
         "grade": [str(ROOT / "scripts" / "grade.py")],
         "guide": [str(ROOT / "scripts" / "guide.py")],
         "site": [str(ROOT / "scripts" / "site.py")],
+        "colab-env": [str(ROOT / "scripts" / "colab_env.py")],
         "benchmark": [str(ROOT / "scripts" / "benchmark.py")],
         "datasets": [str(ROOT / "scripts" / "make_datasets.py")],
     }

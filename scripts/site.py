@@ -40,7 +40,7 @@ def config_text() -> str:
     return f"""title: Deep learning for healthcare, hands-on
 author: the dl4health contributors
 only_build_toc_files: true
-exclude_patterns: [".venv/*", "build/site/*", "tests/*", "helpers/*", "scripts/*", "datasets/*", "binder/*"]
+exclude_patterns: [".venv/*", ".venv-colab/*", "build/site/*", "tests/*", "helpers/*", "scripts/*", "datasets/*", "binder/*"]
 execute:
   execute_notebooks: force
   timeout: 900

@@ -6,5 +6,6 @@
 - ``subgroups``: the same metrics per patient group, and the gaps between groups;
 - ``learning_curves``: how test performance grows with the training-set size;
 - ``attribution``: what an explanation says (SHAP summaries, saliency, Grad-CAM, integrated
-  gradients) and how well it agrees with a known truth (pointing game, attribution share).
+  gradients) and how well it agrees with a known truth (pointing game, attribution share);
+- ``model_card``: a model card rendered by code from the measured numbers.
 """
