@@ -64,7 +64,7 @@ import json, os, sys, time, nbformat
 from nbclient import NotebookClient
 path = sys.argv[1]
 notebook = nbformat.read(path, as_version=4)
-client = NotebookClient(notebook, kernel_name="python3", timeout=900, resources={"metadata": {"path": os.path.dirname(path)}})
+client = NotebookClient(notebook, kernel_name="python3", timeout=300, resources={"metadata": {"path": os.path.dirname(path)}})
 start = time.monotonic()
 error = ""
 try:
