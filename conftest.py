@@ -4,6 +4,7 @@ Every Jupyter kernel started by the tests (nbval's and our own) runs with an IPy
 start-up file blocks all non-loopback network access (tests/offline/no_network.py), and with the
 plotting backend left to the notebook's inline default.
 """
+import atexit
 import os
 import shutil
 import socket
@@ -16,11 +17,11 @@ from collections import defaultdict
 import nbformat
 import pytest
 
+from scripts.offline import kernel_profile
+
 ROOT = Path(__file__).resolve().parent
-_IPYTHON_DIR = Path(tempfile.mkdtemp(prefix="dl4h-ipython-"))
-_startup = _IPYTHON_DIR / "profile_default" / "startup"
-_startup.mkdir(parents=True)
-shutil.copy(ROOT / "tests" / "offline" / "no_network.py", _startup / "00-no-network.py")
+_IPYTHON_DIR = kernel_profile(Path(tempfile.mkdtemp(prefix="dl4h-ipython-")))
+atexit.register(shutil.rmtree, _IPYTHON_DIR, ignore_errors=True)
 os.environ["IPYTHONDIR"] = str(_IPYTHON_DIR)
 os.environ.pop("MPLBACKEND", None)
 os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")

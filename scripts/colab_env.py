@@ -64,20 +64,30 @@ import json, os, sys, time, nbformat
 from nbclient import NotebookClient
 path = sys.argv[1]
 notebook = nbformat.read(path, as_version=4)
-client = NotebookClient(notebook, kernel_name="python3", timeout=300, resources={"metadata": {"path": os.path.dirname(path)}})
+started, slowest = {}, [0.0, -1]
+def on_start(cell, cell_index):
+    started[cell_index] = time.monotonic()
+def on_executed(cell, cell_index, execute_reply):
+    seconds = time.monotonic() - started[cell_index]
+    if seconds > slowest[0]:
+        slowest[:] = [seconds, cell_index]
+client = NotebookClient(notebook, kernel_name="python3", timeout=300, resources={"metadata": {"path": os.path.dirname(path)}},
+                        on_cell_start=on_start, on_cell_executed=on_executed)
 start = time.monotonic()
 error = ""
 try:
     client.execute()
 except Exception as exc:  # noqa: BLE001 - report the first failing cell, the run goes on to the next notebook
     error = f"{type(exc).__name__}: " + str(exc).strip().splitlines()[-1][:200]
-print("RESULT" + json.dumps({"seconds": time.monotonic() - start, "error": error}))
+print("RESULT" + json.dumps({"seconds": time.monotonic() - start, "error": error,
+                             "slowest_cell": slowest[1], "slowest_seconds": slowest[0]}))
 '''
 
 
 def main(argv: list[str]) -> int:
     sys.path.insert(0, str(ROOT))
     from helpers import course
+    from scripts.offline import kernel_env, kernel_profile
 
     venv_python, note = ensure_environment()
     versions = subprocess.run([str(venv_python), "-c", "import sys, tensorflow as tf, keras, shap, numpy, pandas, sklearn;"
@@ -86,12 +96,7 @@ def main(argv: list[str]) -> int:
                                "f'scikit-learn {sklearn.__version__}')"], capture_output=True, text=True,
                               env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"}).stdout.strip()
     entries = [e for e in course.notebooks() if not argv or e.number in {f"{int(n):02d}" for n in argv}]
-    guard = ROOT / "tests" / "offline" / "no_network.py"
-    ipython = ROOT / "build" / "colab-ipython" / "profile_default" / "startup"
-    ipython.mkdir(parents=True, exist_ok=True)
-    shutil.copy(guard, ipython / "00-no-network.py")
-    env = {**os.environ, "IPYTHONDIR": str(ipython.parent.parent)}
-    env.pop("MPLBACKEND", None)
+    env = kernel_env(kernel_profile(ROOT / "build" / "colab-ipython"))
     rows, failed = [], 0
     for entry in entries:
         done = subprocess.run([str(venv_python), "-c", RUNNER, str(entry.path)], capture_output=True, text=True, env=env)
@@ -100,10 +105,12 @@ def main(argv: list[str]) -> int:
 
         result = json.loads(found[-1]) if found else {"seconds": 0, "error": (done.stderr.strip().splitlines() or ["no output"])[-1][:200]}
         failed += bool(result["error"])
-        rows.append(f"| {entry.file} | {'passed' if not result['error'] else 'failed'} | {result['seconds']:.0f} | "
+        slowest = f"{result['slowest_cell']} ({result['slowest_seconds']:.0f} s)" if result.get("slowest_cell", -1) >= 0 else "-"
+        rows.append(f"| {entry.file} | {'passed' if not result['error'] else 'failed'} | {result['seconds']:.0f} | {slowest} | "
                     f"{result['error'].replace('|', '/') or '-'} |")
         print(rows[-1], flush=True)
-    table = "\n".join(["| Notebook | Colab-like environment | Wall time (s) | First error |", "|---|---|---:|---|", *rows, "",
+    table = "\n".join(["| Notebook | Colab-like environment | Wall time (s) | Slowest cell (index) | First error |",
+                       "|---|---|---:|---:|---|", *rows, "",
                        f"Last run {time.strftime('%Y-%m-%d')}: {versions} ({note}); "
                        f"{len(entries) - failed} of {len(entries)} notebooks passed"
                        + ("" if len(entries) == len(course.notebooks()) else " (a partial run)") + "."])

@@ -33,7 +33,6 @@ from __future__ import annotations
 import argparse
 import csv
 import json
-import os
 import re
 import secrets
 import shutil
@@ -51,6 +50,7 @@ from nbclient.exceptions import CellTimeoutError, DeadKernelError
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from scripts.offline import kernel_env, kernel_profile  # noqa: E402
 from scripts.release import write_student_release  # noqa: E402
 
 PASSED, FAILED, NOT_ATTEMPTED, CRASHED = "passed", "failed", "not attempted", "crashed"
@@ -158,15 +158,11 @@ class _Watchdog(threading.Thread):
 
 
 def _ipython_dir(sandbox: Path, memory_mb: int) -> Path:
-    startup = sandbox / ".ipython" / "profile_default" / "startup"
-    startup.mkdir(parents=True)
-    shutil.copy(ROOT / "tests" / "offline" / "no_network.py", startup / "00-no-network.py")
     # Address space is capped well above the resident limit (TensorFlow reserves much it never uses).
     cap = 3 * memory_mb * 2**20
-    (startup / "01-limits.py").write_text(
-        f"import resource\nresource.setrlimit(resource.RLIMIT_AS, ({cap}, {cap}))\n")
-    (startup / "02-record-checks.py").write_text(_RECORDER)
-    return sandbox / ".ipython"
+    return kernel_profile(sandbox / ".ipython", {
+        "01-limits.py": f"import resource\nresource.setrlimit(resource.RLIMIT_AS, ({cap}, {cap}))\n",
+        "02-record-checks.py": _RECORDER})
 
 
 def grade_one(path: Path, student: str, template: Path, *, time_limit: float, memory_mb: int,
@@ -185,14 +181,11 @@ def grade_one(path: Path, student: str, template: Path, *, time_limit: float, me
         sandbox = Path(scratch) / "course"
         shutil.copytree(template, sandbox, symlinks=True)
         workdir = sandbox / "notebooks"
-        env = {**os.environ, "IPYTHONDIR": str(_ipython_dir(sandbox, memory_mb)),
-               "PYTHONPATH": str(sandbox), "HOME": str(sandbox)}
-        env.pop("MPLBACKEND", None)
+        env = kernel_env(_ipython_dir(sandbox, memory_mb), PYTHONPATH=str(sandbox), HOME=str(sandbox))
         nonce = f"DL4H-GRADES-{secrets.token_hex(8)}:"
         client = NotebookClient(notebook, kernel_name="python3", timeout=int(time_limit) + 1,
                                 allow_errors=True, interrupt_on_timeout=False,
                                 resources={"metadata": {"path": str(workdir)}})
-        client.extra_arguments = ["--IPKernelApp.log_level=ERROR"]   # no "running over TCP" notice
         watchdog = None
         try:
             with client.setup_kernel(env=env, cwd=str(workdir)):

@@ -29,6 +29,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 from helpers import REPO_SLUG, course  # noqa: E402
+from scripts.offline import GUARD, kernel_env, kernel_profile  # noqa: E402
 
 SOURCE = ROOT / "build" / "site-src"        # generated config, table of contents and front page
 OUTPUT = ROOT / "build" / "site"            # jupyter-book's --path-output
@@ -113,15 +114,8 @@ def add_alt_text(page: Path) -> int:
 
 def _offline_env(scratch: Path) -> dict[str, str]:
     """Environment for the build: the test suite's network guard in the build and in every kernel."""
-    guard = (ROOT / "tests" / "offline" / "no_network.py").read_text(encoding="utf-8")
-    (scratch / "sitecustomize.py").write_text(guard, encoding="utf-8")
-    startup = scratch / "ipython" / "profile_default" / "startup"
-    startup.mkdir(parents=True)
-    (startup / "00-no-network.py").write_text(guard, encoding="utf-8")
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(scratch), str(ROOT)]),
-           "IPYTHONDIR": str(scratch / "ipython")}
-    env.pop("MPLBACKEND", None)
-    return env
+    (scratch / "sitecustomize.py").write_text(GUARD.read_text(encoding="utf-8"), encoding="utf-8")
+    return kernel_env(kernel_profile(scratch / "ipython"), PYTHONPATH=os.pathsep.join([str(scratch), str(ROOT)]))
 
 
 def build(numbers: list[str] | None = None) -> Path:
