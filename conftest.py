@@ -17,13 +17,11 @@ from collections import defaultdict
 import nbformat
 import pytest
 
-from scripts.offline import kernel_profile
+from scripts.offline import use_offline_kernels
 
 ROOT = Path(__file__).resolve().parent
-_IPYTHON_DIR = kernel_profile(Path(tempfile.mkdtemp(prefix="dl4h-ipython-")))
+_IPYTHON_DIR = use_offline_kernels(Path(tempfile.mkdtemp(prefix="dl4h-ipython-")))
 atexit.register(shutil.rmtree, _IPYTHON_DIR, ignore_errors=True)
-os.environ["IPYTHONDIR"] = str(_IPYTHON_DIR)
-os.environ.pop("MPLBACKEND", None)
 os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
 
 # tests/site checks a built course site: `python3 tasks.py site` builds it and then runs them.

@@ -12,6 +12,8 @@ itself costs beyond loading its libraries. The markdown table goes to stdout, to
 benchmark markers. Run it on an otherwise idle machine: the budgets are for 2 CPU cores. The last
 column is the one-minute load average when each notebook finished (where the system reports one): the
 benchmark alone brings it to about 1-1.5 on two cores, and much more means other jobs shared them.
+Kernels start with the test suite's offline profile (``scripts/offline.py``): no network, and no
+start-up files of your own IPython profile.
 """
 from __future__ import annotations
 
@@ -22,6 +24,7 @@ import platform
 import re
 import shutil
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -35,6 +38,7 @@ RESULTS = ROOT / "benchmark-results" / "benchmark.md"
 sys.path.insert(0, str(ROOT))
 from helpers import course  # noqa: E402  (budgets come from the notebook index, course.toml)
 from scripts.course import updated_readme  # noqa: E402
+from scripts.offline import use_offline_kernels  # noqa: E402
 
 PEAK_MEMORY_CODE = (
     "import resource, sys\n"
@@ -92,6 +96,8 @@ def main() -> int:
     if not entries:
         print("no notebooks matched", args.numbers, file=sys.stderr)
         return 2
+    scratch = tempfile.TemporaryDirectory(prefix="dl4h-benchmark-")
+    use_offline_kernels(Path(scratch.name))   # the test suite's kernels: offline, no user start-up files
     rows, over = [], []
     for entry in entries:
         path = entry.path

@@ -42,3 +42,12 @@ def kernel_env(ipython_dir: Path, base: dict[str, str] | None = None, **extra: s
     env = {**(os.environ if base is None else base), "IPYTHONDIR": str(ipython_dir), **extra}
     env.pop("MPLBACKEND", None)
     return env
+
+
+def use_offline_kernels(ipython_dir: Path) -> Path:
+    """Make every kernel this process starts from now on use the offline profile (written under
+    ``ipython_dir``); for the test suite and the benchmark, whose kernel managers read ``os.environ``."""
+    profile = kernel_profile(ipython_dir)
+    os.environ["IPYTHONDIR"] = str(profile)
+    os.environ.pop("MPLBACKEND", None)
+    return profile
