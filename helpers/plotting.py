@@ -190,17 +190,24 @@ def plot_strategy_comparison(comparison: pd.DataFrame, axes, titles: Sequence[st
 
 
 
-def plot_calibration(cal: pd.DataFrame, ax, title: str, what: str = "event"):
-    """Reliability diagram from :func:`calibration_table`: observed rate against mean predicted risk."""
+def plot_calibration(cal: pd.DataFrame, ax, title: str, what: str = "event", *,
+                     series: str = "group {}", legend_loc: str = "lower right"):
+    """Reliability diagram from :func:`calibration_table`: observed rate against mean predicted risk.
+
+    One line per value of the table's ``group`` column, labelled ``series.format(value)`` (so
+    ``series="{}"`` shows the values as they are, e.g. model or hospital names).
+    """
 
     check_frame("cal", cal, ("group", "mean_risk", "observed_rate"))
+    if "{}" not in series:
+        raise ValueError(f"series: expected a label pattern containing '{{}}' for the group's name, got {series!r}")
     ax.plot([0, 1], [0, 1], ls="--", color="grey", lw=1, label="perfect calibration")
     for index, (name, part) in enumerate(cal.groupby("group")):
         ax.plot(part["mean_risk"], part["observed_rate"], marker=GROUP_MARKERS[index % len(GROUP_MARKERS)],
-                color=PALETTE[index], label=f"group {name}")
+                color=PALETTE[index % len(PALETTE)], label=series.format(name))
     ax.set_xlim(0, 1)
     ax.set_ylim(0, 1)
-    ax.legend(fontsize=8, loc="lower right")
+    ax.legend(fontsize=8, loc=legend_loc)
     return label(ax, title, "predicted risk (mean in bin)", f"observed {what} rate in bin")
 
 

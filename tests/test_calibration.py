@@ -36,8 +36,24 @@ def test_plot_calibration_draws_and_checks_columns():
     assert ax.get_title() == "title" and ax.get_xlabel().startswith("predicted risk")
     markers = {line.get_marker() for line in ax.get_lines()[1:]}
     assert len(markers) == 2, "the two groups should differ in marker, not only in colour"
+    assert [text.get_text() for text in ax.get_legend().get_texts()] == ["perfect calibration", "group A", "group B"]
     with pytest.raises(ValueError):
         plotting.plot_calibration(pd.DataFrame({"group": ["A"]}), ax, "title")
+    plt.close(fig)
+
+
+def test_plot_calibration_labels_series_as_asked():
+    rng = np.random.default_rng(3)
+    risk = rng.random(600)
+    y = (rng.random(600) < risk).astype(int)
+    names = np.repeat(["model 1", "model 2", "hospital B"], 200)
+    fig, ax = plt.subplots()
+    plotting.plot_calibration(calibration.calibration_table(y, risk, names), ax, "t", series="{}", legend_loc="upper left")
+    legend = ax.get_legend()
+    assert [text.get_text() for text in legend.get_texts()] == ["perfect calibration", "hospital B", "model 1", "model 2"]
+    assert legend._loc == 2, "upper left"
+    with pytest.raises(ValueError, match="containing '{}'"):
+        plotting.plot_calibration(calibration.calibration_table(y, risk, names), ax, "t", series="model")
     plt.close(fig)
 
 
