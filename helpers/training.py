@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 
-from helpers.validation import check_int
+from helpers.validation import check_int, example_count
 
 
 def fit(model: Any, x: Any, y: Any, *, epochs: int, batch_size: int = 32,
@@ -20,7 +20,8 @@ def fit(model: Any, x: Any, y: Any, *, epochs: int, batch_size: int = 32,
 
     Args:
         model: a compiled Keras model.
-        x, y: training inputs and targets (arrays; first axis = examples).
+        x, y: training inputs and targets (arrays; first axis = examples). ``x`` may be a dict (or
+            list) of arrays for a model with several inputs, keyed by the inputs' names.
         epochs: number of passes over the training data (an int >= 1).
         batch_size: examples per gradient step.
         validation_data: optional ``(x_val, y_val)``.
@@ -33,8 +34,8 @@ def fit(model: Any, x: Any, y: Any, *, epochs: int, batch_size: int = 32,
     """
     if isinstance(epochs, bool) or not isinstance(epochs, (int, np.integer)) or epochs < 1:
         raise ValueError(f"epochs must be a positive int, got {epochs!r}")
-    if len(x) != len(y):
-        raise ValueError(f"x and y must have the same number of examples, got {len(x)} and {len(y)}")
+    if example_count("x", x) != len(y):
+        raise ValueError(f"x and y must have the same number of examples, got {example_count('x', x)} and {len(y)}")
     start = time.perf_counter()
     history = model.fit(x, y, epochs=int(epochs), batch_size=batch_size,
                         validation_data=validation_data, verbose=0, **fit_kwargs)

@@ -14,7 +14,7 @@ import numpy as np
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["check_array", "check_binary_labels", "check_frame", "check_int", "check_number"]
+__all__ = ["check_array", "check_binary_labels", "check_frame", "check_int", "check_number", "example_count"]
 
 
 def check_int(name: str, value: object, minimum: int = 1, maximum: int | None = None) -> int:
@@ -68,6 +68,28 @@ def check_array(name: str, value: Any, ndim: int | tuple[int, ...]) -> np.ndarra
         raise ValueError(f"{name} must have {' or '.join(map(str, allowed))} dimensions, "
                          f"got shape {array.shape}")
     return array
+
+
+def example_count(name: str, x: Any) -> int:
+    """How many examples ``x`` holds: one array (first axis), or a dict, list or tuple of arrays (a
+    model with several inputs), which must all have the same first-axis length.
+
+    Raises:
+        ValueError: ``x`` is empty, an input has no first axis, or the inputs disagree in length.
+    """
+    parts = dict(x) if isinstance(x, dict) else dict(enumerate(x)) if isinstance(x, (list, tuple)) else {None: x}
+    if not parts:
+        raise ValueError(f"{name} must hold at least one input array, got an empty {type(x).__name__}")
+    lengths = {}
+    for key, value in parts.items():
+        shape = np.shape(value)
+        if not shape:
+            where = name if key is None else f"{name}[{key!r}]"
+            raise ValueError(f"{where} must be an array with one row per example, got a scalar")
+        lengths[key] = shape[0]
+    if len(set(lengths.values())) > 1:
+        raise ValueError(f"the inputs in {name} must have the same number of examples, got {lengths}")
+    return next(iter(lengths.values()))
 
 
 def check_binary_labels(name: str, labels: object) -> np.ndarray:

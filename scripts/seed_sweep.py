@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -24,6 +25,7 @@ from nbclient.exceptions import CellExecutionError
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 from helpers import course  # noqa: E402
+from scripts.offline import use_offline_kernels  # noqa: E402
 
 
 def parse_seeds(text: str) -> list[int]:
@@ -65,6 +67,8 @@ def main() -> int:
     parser.add_argument("--timeout", type=int, default=900, help="seconds per cell")
     args = parser.parse_args()
     jobs = [(course.entry(number).path, seed) for number in args.numbers for seed in parse_seeds(args.seeds)]
+    scratch = tempfile.TemporaryDirectory(prefix="dl4h-sweep-")
+    use_offline_kernels(Path(scratch.name))   # the test suite's kernels: offline, no user start-up files
     failed = 0
     with ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
         for (path, seed), (ok, seconds, message) in zip(jobs, pool.map(lambda j: run_once(*j, args.timeout), jobs)):

@@ -6,7 +6,7 @@ from typing import Any
 
 import numpy as np
 
-from helpers.validation import check_int
+from helpers.validation import check_int, example_count
 
 #: Largest number of examples sent through a model at once by the functions below.
 DEFAULT_BATCH_SIZE = 128
@@ -76,11 +76,21 @@ def run_in_batches(function: Callable[[Any], Any], x: np.ndarray, batch_size: in
     """``function`` applied to consecutive batches of ``x`` (float32), results concatenated as NumPy.
 
     The one batching loop of the suite: every prediction helper goes through it, so nothing calls
-    ``model.predict`` (tens of milliseconds of overhead per call) in a loop.
+    ``model.predict`` (tens of milliseconds of overhead per call) in a loop. ``x`` is one array, or a
+    dict (or list) of arrays for a model with several inputs; each batch then has the same form.
     """
     batch_size = check_int("batch_size", batch_size)
-    x = np.asarray(x, dtype=np.float32)
-    parts = [np.asarray(function(x[start:start + batch_size])) for start in range(0, len(x), batch_size)]
+    n = example_count("x", x)
+    if isinstance(x, dict):
+        x = {key: np.asarray(value, dtype=np.float32) for key, value in x.items()}
+        take = lambda start: {key: value[start:start + batch_size] for key, value in x.items()}  # noqa: E731
+    elif isinstance(x, (list, tuple)):
+        x = [np.asarray(value, dtype=np.float32) for value in x]
+        take = lambda start: [value[start:start + batch_size] for value in x]  # noqa: E731
+    else:
+        x = np.asarray(x, dtype=np.float32)
+        take = lambda start: x[start:start + batch_size]  # noqa: E731
+    parts = [np.asarray(function(take(start))) for start in range(0, n, batch_size)]
     return np.concatenate(parts) if parts else np.zeros(empty_shape, np.float32)
 
 
@@ -119,6 +129,8 @@ def batched_predict(model: Any, *, output_index: int = 0, score: str = "logit",
 
 
 def predict_proba(model: Any, images: np.ndarray, batch_size: int = 512) -> np.ndarray:
-    """Class probabilities, in batches: ``(n,)`` P(class 1) for a sigmoid model, else ``(n, K)``."""
+    """Class probabilities, in batches: ``(n,)`` P(class 1) for a sigmoid model, else ``(n, K)``.
+
+    ``images`` may be a dict (or list) of arrays for a model with several inputs."""
     probs = run_in_batches(lambda batch: model(batch, training=False), images, batch_size, empty_shape=(0, 1))
     return probs[:, 0] if probs.shape[1] == 1 else probs
